@@ -40,8 +40,20 @@ pub struct Aggregate<M> {
 pub fn aggregate<M: Clone>(totals: &[(M, Points)], rules: &AggregationRules) -> Option<Aggregate<M>> {
     let n = u32::try_from(totals.len()).ok()?;
     let mean = Mean::of(totals.iter().map(|(_, p)| *p))?;
-    let mut sorted: Vec<Points> = totals.iter().map(|(_, p)| *p).collect();
+    // A council has a handful of members: sort on the stack when it fits.
+    let mut small = [Points::ZERO; 16];
+    let mut large = Vec::new();
+    let sorted: &mut [Points] = if totals.len() <= small.len() {
+        for (slot, (_, p)) in small.iter_mut().zip(totals) {
+            *slot = *p;
+        }
+        &mut small[..totals.len()]
+    } else {
+        large.extend(totals.iter().map(|(_, p)| *p));
+        &mut large
+    };
     sorted.sort_unstable();
+    let sorted: &[Points] = sorted;
     let min = sorted[0];
     let max = sorted[sorted.len() - 1];
     let mid = sorted.len() / 2;

@@ -140,10 +140,12 @@ pub struct NumericRange {
 }
 
 impl NumericRange {
+    #[inline]
     pub fn contains(&self, v: Points) -> bool {
         v >= self.min && v <= self.max
     }
 
+    #[inline]
     pub fn on_step(&self, v: Points) -> bool {
         self.step.hundredths() > 0 && (v - self.min).hundredths() % self.step.hundredths() == 0
     }
@@ -231,6 +233,7 @@ impl Criterion {
         self.mandatory.iter().find(|m| m.stars == stars).map(|m| m.min)
     }
 
+    #[inline]
     pub fn is_mandatory(&self) -> bool {
         !self.mandatory.is_empty()
     }

@@ -9,6 +9,9 @@
 //!   [`rating`]: stars, the mandatory cap and the outcome at a level.
 //! - [`certificate`]: validity dates; [`workflow`]: state machines; [`values`]: validated inputs.
 
+// Unit tests may unwrap: a panic there is a failing test, not a 500.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod access;
 pub mod aggregate;
 pub mod catalogue;

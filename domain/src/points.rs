@@ -21,24 +21,29 @@ pub struct Points(i64);
 impl Points {
     pub const ZERO: Points = Points(0);
 
+    #[inline]
     pub const fn from_hundredths(h: i64) -> Self {
         Points(h)
     }
 
+    #[inline]
     pub const fn from_whole(p: i64) -> Self {
         Points(p * 100)
     }
 
+    #[inline]
     pub const fn hundredths(self) -> i64 {
         self.0
     }
 
     /// True when the value has no fractional hundredths (e.g. 35,00).
+    #[inline]
     pub const fn is_whole(self) -> bool {
         self.0 % 100 == 0
     }
 
     /// The value multiplied by a count, used to compare a sum with `threshold * n`.
+    #[inline]
     pub const fn times(self, n: u32) -> Points {
         Points(self.0 * n as i64)
     }
@@ -92,8 +97,9 @@ impl Points {
         (sign, (abs / 100) as i64, (abs % 100) as i64)
     }
 
-    /// Reads `69,99`, `69.99`, `70`, `3.374,5` (Vietnamese) or `3,374.5` is refused as ambiguous
-    /// unless it has no thousands separator. At most two decimals; no rounding.
+    /// Reads `69,99`, `69.99`, `70`, `3.374,5`, `3.374` (Vietnamese; a lone `.` before one or two
+    /// digits is taken as a decimal mark, as typed on an English keyboard). English grouping
+    /// (`3,374.5`) is refused. At most two decimals; no rounding.
     pub fn parse(s: &str) -> Result<Points, PointsParseError> {
         let t = s.trim();
         if t.is_empty() {
@@ -110,12 +116,14 @@ impl Points {
         let (int_part, frac_part) = match (commas, dots) {
             (0, 0) => (body.to_string(), String::new()),
             (1, 0) => split_once(body, ','),
+            // "9.931" cannot be 9,931 points (two decimals at most), so three digits after
+            // dots are thousands groups.
+            (0, _) if body.split('.').skip(1).all(|g| g.len() == 3) => (body.replace('.', ""), String::new()),
             (0, 1) => split_once(body, '.'),
             (1, _) => {
                 let (i, f) = split_once(body, ',');
                 (i.replace('.', ""), f)
             }
-            (0, _) => (body.replace('.', ""), String::new()),
             _ => return Err(PointsParseError::Malformed(s.to_string())),
         };
         if int_part.is_empty() || !int_part.chars().all(|c| c.is_ascii_digit()) {
@@ -170,12 +178,14 @@ impl fmt::Display for Points {
 
 impl Add for Points {
     type Output = Points;
+    #[inline]
     fn add(self, rhs: Points) -> Points {
         Points(self.0 + rhs.0)
     }
 }
 
 impl AddAssign for Points {
+    #[inline]
     fn add_assign(&mut self, rhs: Points) {
         self.0 += rhs.0;
     }
@@ -183,6 +193,7 @@ impl AddAssign for Points {
 
 impl Sub for Points {
     type Output = Points;
+    #[inline]
     fn sub(self, rhs: Points) -> Points {
         Points(self.0 - rhs.0)
     }
@@ -264,6 +275,7 @@ pub struct Mean {
 
 impl Mean {
     /// `None` for an empty set: there is no mean of nothing.
+    #[inline]
     pub fn new(sum: Points, n: u32) -> Option<Mean> {
         (n > 0).then_some(Mean { sum, n })
     }
@@ -296,16 +308,19 @@ impl Mean {
     }
 
     /// Exact comparison with a threshold: `sum` against `threshold * n`.
+    #[inline]
     pub fn cmp_points(self, threshold: Points) -> Ordering {
         i128::from(self.sum.0).cmp(&(i128::from(threshold.0) * i128::from(self.n)))
     }
 
     /// `mean >= threshold`, exactly.
+    #[inline]
     pub fn at_least(self, threshold: Points) -> bool {
         self.cmp_points(threshold) != Ordering::Less
     }
 
     /// `mean < threshold`, exactly.
+    #[inline]
     pub fn below(self, threshold: Points) -> bool {
         self.cmp_points(threshold) == Ordering::Less
     }
@@ -343,6 +358,7 @@ impl PartialOrd for Mean {
 
 /// Means compare by value (cross-multiplied), so 140/2 == 70/1.
 impl Ord for Mean {
+    #[inline]
     fn cmp(&self, other: &Mean) -> Ordering {
         let a = i128::from(self.sum.0) * i128::from(other.n);
         let b = i128::from(other.sum.0) * i128::from(self.n);
@@ -381,6 +397,9 @@ mod tests {
         assert_eq!(Points::parse("3.374,5"), Ok(Points::from_hundredths(337_450)));
         assert_eq!(Points::parse("0,5"), Ok(Points::from_hundredths(50)));
         assert!(matches!(Points::parse("1,234"), Err(PointsParseError::TooManyDecimals(_))));
+        assert_eq!(Points::parse("9.931"), Ok(Points::from_whole(9931)));
+        assert_eq!(Points::parse("1.234.567"), Ok(Points::from_whole(1_234_567)));
+        assert!(Points::parse("3,374.5").is_err());
         assert!(Points::parse("").is_err());
         assert!(Points::parse("abc").is_err());
         assert!(Points::parse("1,2,3").is_err());

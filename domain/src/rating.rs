@@ -47,28 +47,23 @@ impl MandatoryCheck {
     }
 }
 
-/// Checks every mandatory minimum of the form against the members' sheets.
+/// Checks every mandatory minimum of the form against the members' sheets (their answers on
+/// each mandatory criterion are averaged, then [`mandatory_met`] decides).
 pub fn mandatory_check<'a, I>(form: &ScoreForm, sheets: I) -> MandatoryCheck
 where
-    I: IntoIterator<Item = &'a SheetScore>,
+    I: IntoIterator<Item = &'a SheetScore> + Clone,
 {
-    let mandatory: Vec<(usize, &crate::form::Criterion)> =
-        form.criteria().enumerate().filter(|(_, c)| c.is_mandatory()).collect();
-    if mandatory.is_empty() {
-        return MandatoryCheck::nothing_missed();
-    }
-    let mut sums = vec![(Points::ZERO, 0u32); mandatory.len()];
-    for sheet in sheets {
-        for (k, (idx, _)) in mandatory.iter().enumerate() {
-            if let Some(Some(p)) = sheet.criteria.get(*idx) {
-                sums[k].0 += *p;
-                sums[k].1 += 1;
-            }
-        }
-    }
     let mut lowest_missed: Option<u8> = None;
     let mut shortfalls = Vec::new();
-    for ((_, c), (sum, n)) in mandatory.iter().zip(sums) {
+    for (idx, c) in form.criteria().enumerate().filter(|(_, c)| c.is_mandatory()) {
+        let mut sum = Points::ZERO;
+        let mut n = 0u32;
+        for sheet in sheets.clone() {
+            if let Some(Some(p)) = sheet.criteria.get(idx) {
+                sum += *p;
+                n += 1;
+            }
+        }
         let mean = Mean::new(sum, n);
         for m in &c.mandatory {
             if !mean.is_some_and(|mean| mandatory_met(mean, m.min)) {
@@ -77,7 +72,9 @@ where
             }
         }
     }
-    shortfalls.sort_by(|a, b| a.stars.cmp(&b.stars).then_with(|| a.criterion.cmp(&b.criterion)));
+    if shortfalls.len() > 1 {
+        shortfalls.sort_by(|a, b| a.stars.cmp(&b.stars).then_with(|| a.criterion.cmp(&b.criterion)));
+    }
     MandatoryCheck { cap: lowest_missed.map_or(5, |s| s.saturating_sub(1)), shortfalls }
 }
 
@@ -310,6 +307,17 @@ pub fn outcome(
                 threshold,
             })
         }
+    }
+}
+
+/// The star one judge's sheet alone would give (the preview beside the judge's subtotal);
+/// `None` under a council-decision rule set (SPCNNTTB has no stars).
+pub fn sheet_preview(rule_set: &RuleSet, form: &ScoreForm, sheet: &SheetScore) -> Option<StarRating> {
+    match rule_set.recognition.mode {
+        RecognitionMode::Stars => {
+            Some(rate(rule_set, Mean::exact(sheet.total), mandatory_check(form, std::iter::once(sheet))))
+        }
+        RecognitionMode::CouncilDecision => None,
     }
 }
 

@@ -329,6 +329,7 @@ pub struct RuleSet {
     pub name_vi: String,
     pub name_en: String,
     pub effective_from: NaiveDate,
+    /// The first day the rule set no longer applies (exclusive); `None` while in force.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_to: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

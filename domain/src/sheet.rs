@@ -1,6 +1,7 @@
 //! Score sheets (phiếu chấm của một thành viên): one judge's answers for one product, and their
 //! total and subtotals on a form.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -141,6 +142,7 @@ impl SheetError {
 }
 
 /// Points one answer earns on one criterion.
+#[inline]
 pub fn answer_points(criterion: &Criterion, answer: Answer) -> Result<Points, SheetError> {
     match (&criterion.scale, answer) {
         (Scale::Options(options), Answer::Option(i)) => options.get(i).map(|o| o.points).ok_or_else(|| {
@@ -180,32 +182,33 @@ pub struct PreparedForm<'f> {
     by_code: Vec<(&'f str, usize)>,
     /// For each criterion, its group's position in [`ScoreForm::groups`].
     group_of: Vec<usize>,
-    /// For each group, its part's position in `form.parts`.
-    part_of: Vec<usize>,
+    /// For each criterion, its part's position in `form.parts`.
+    part_of_criterion: Vec<usize>,
     group_max: Vec<Points>,
+    max_total: Points,
 }
 
 impl<'f> PreparedForm<'f> {
     pub fn new(form: &'f ScoreForm) -> PreparedForm<'f> {
         let mut criteria = Vec::new();
         let mut group_of = Vec::new();
-        let mut part_of = Vec::new();
+        let mut part_of_criterion = Vec::new();
         let mut group_max = Vec::new();
         for (pi, part) in form.parts.iter().enumerate() {
             for group in &part.groups {
-                let gi = part_of.len();
-                part_of.push(pi);
+                let gi = group_max.len();
                 group_max.push(group.max());
                 for c in &group.criteria {
                     criteria.push(c);
                     group_of.push(gi);
+                    part_of_criterion.push(pi);
                 }
             }
         }
         let mut by_code: Vec<(&str, usize)> =
             criteria.iter().enumerate().map(|(i, c)| (c.code.as_str(), i)).collect();
         by_code.sort_unstable();
-        PreparedForm { form, criteria, by_code, group_of, part_of, group_max }
+        PreparedForm { form, criteria, by_code, group_of, part_of_criterion, group_max, max_total: form.max_total() }
     }
 
     pub fn form(&self) -> &'f ScoreForm {
@@ -220,19 +223,19 @@ impl<'f> PreparedForm<'f> {
     pub fn positional(&self, answers: &Answers) -> Result<Vec<Option<Answer>>, SheetError> {
         let mut out = vec![None; self.criteria.len()];
         // Both sides are sorted by code: one merge pass instead of a lookup per answer.
-        let mut known = self.by_code.iter().peekable();
+        let mut known = self.by_code.iter();
         for (code, answer) in &answers.0 {
             loop {
-                match known.peek() {
-                    Some((k, _)) if *k < code.as_str() => {
-                        known.next();
-                    }
-                    Some((k, i)) if *k == code.as_str() => {
+                let Some((k, i)) = known.next() else {
+                    return Err(SheetError::UnknownCriterion { criterion: code.clone() });
+                };
+                match (*k).cmp(code.as_str()) {
+                    Ordering::Less => {}
+                    Ordering::Equal => {
                         out[*i] = Some(*answer);
-                        known.next();
                         break;
                     }
-                    _ => return Err(SheetError::UnknownCriterion { criterion: code.clone() }),
+                    Ordering::Greater => return Err(SheetError::UnknownCriterion { criterion: code.clone() }),
                 }
             }
         }
@@ -241,8 +244,34 @@ impl<'f> PreparedForm<'f> {
 
     /// Scores keyed answers. Unanswered criteria count 0 and are listed in `unanswered`.
     pub fn score(&self, answers: &Answers) -> Result<SheetScore, SheetError> {
-        let positional = self.positional(answers)?;
-        self.score_positional(&positional)
+        let mut criteria = vec![None; self.criteria.len()];
+        // Both sides are sorted by code: one merge pass, no lookups, no intermediate vector.
+        let mut known = self.by_code.iter();
+        for (code, answer) in &answers.0 {
+            loop {
+                let Some((k, i)) = known.next() else {
+                    return Err(SheetError::UnknownCriterion { criterion: code.clone() });
+                };
+                match (*k).cmp(code.as_str()) {
+                    Ordering::Less => {}
+                    Ordering::Equal => {
+                        criteria[*i] = Some(answer_points(self.criteria[*i], *answer)?);
+                        break;
+                    }
+                    Ordering::Greater => return Err(SheetError::UnknownCriterion { criterion: code.clone() }),
+                }
+            }
+        }
+        Ok(self.totals(criteria))
+    }
+
+    /// Subtotals, total and unanswered codes from per-criterion points in paper order.
+    fn totals(&self, criteria: Vec<Option<Points>>) -> SheetScore {
+        let mut acc = Accumulator::new(self);
+        for (i, p) in criteria.iter().enumerate() {
+            acc.add(self, i, *p);
+        }
+        acc.finish(self, criteria)
     }
 
     /// Scores answers given in paper order ([`ScoreForm::criteria`]); missing entries at the
@@ -251,30 +280,59 @@ impl<'f> PreparedForm<'f> {
         if answers.len() > self.criteria.len() {
             return Err(SheetError::UnknownCriterion { criterion: format!("#{}", self.criteria.len() + 1) });
         }
-        let mut groups: Vec<Subtotal> =
-            self.group_max.iter().map(|&max| Subtotal { points: Points::ZERO, max }).collect();
-        let mut parts: Vec<Subtotal> =
-            self.form.parts.iter().map(|p| Subtotal { points: Points::ZERO, max: p.max }).collect();
+        let mut acc = Accumulator::new(self);
         let mut criteria = Vec::with_capacity(self.criteria.len());
-        let mut unanswered = Vec::new();
-        let mut total = Points::ZERO;
-        for (i, criterion) in self.criteria.iter().enumerate() {
-            match answers.get(i).copied().flatten() {
-                Some(answer) => {
-                    let p = answer_points(criterion, answer)?;
-                    let g = self.group_of[i];
-                    groups[g].points += p;
-                    parts[self.part_of[g]].points += p;
-                    total += p;
-                    criteria.push(Some(p));
-                }
-                None => {
-                    unanswered.push(criterion.code.clone());
-                    criteria.push(None);
-                }
-            }
+        for (i, c) in self.criteria.iter().enumerate() {
+            let p = match answers.get(i) {
+                Some(Some(a)) => Some(answer_points(c, *a)?),
+                _ => None,
+            };
+            acc.add(self, i, p);
+            criteria.push(p);
         }
-        Ok(SheetScore { total, max: self.form.max_total(), parts, groups, criteria, unanswered })
+        Ok(acc.finish(self, criteria))
+    }
+}
+
+/// Running subtotals while a sheet is scored.
+struct Accumulator {
+    total: Points,
+    parts: Vec<Subtotal>,
+    groups: Vec<Subtotal>,
+    unanswered: Vec<String>,
+}
+
+impl Accumulator {
+    fn new(f: &PreparedForm<'_>) -> Accumulator {
+        Accumulator {
+            total: Points::ZERO,
+            parts: f.form.parts.iter().map(|p| Subtotal { points: Points::ZERO, max: p.max }).collect(),
+            groups: f.group_max.iter().map(|&max| Subtotal { points: Points::ZERO, max }).collect(),
+            unanswered: Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, f: &PreparedForm<'_>, i: usize, points: Option<Points>) {
+        match points {
+            Some(p) => {
+                self.groups[f.group_of[i]].points += p;
+                self.parts[f.part_of_criterion[i]].points += p;
+                self.total += p;
+            }
+            None => self.unanswered.push(f.criteria[i].code.clone()),
+        }
+    }
+
+    fn finish(self, f: &PreparedForm<'_>, criteria: Vec<Option<Points>>) -> SheetScore {
+        SheetScore {
+            total: self.total,
+            max: f.max_total,
+            parts: self.parts,
+            groups: self.groups,
+            criteria,
+            unanswered: self.unanswered,
+        }
     }
 }
 

@@ -177,8 +177,9 @@ impl TryFrom<&str> for Email {
 }
 
 /// Text that is not blank, trimmed, with internal runs of whitespace collapsed, and at most
-/// `max` characters.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// `max` characters. Not `Deserialize`: the maximum depends on the field, so build it with
+/// [`NonEmptyText::parse`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
 pub struct NonEmptyText(String);
 

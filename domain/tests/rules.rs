@@ -517,3 +517,18 @@ fn rule_sets_and_forms_round_trip_through_toml() {
         }
     }
 }
+
+#[test]
+fn a_judge_sees_the_star_of_their_own_sheet() {
+    use domain::rating::sheet_preview;
+    let rs = rule_set("ocop-qd148-2023");
+    let form = rs.form_for("I.1.a").unwrap();
+    let sheet = score(form, &answers_for_total(form, 72, &[])).unwrap();
+    assert_eq!(sheet_preview(&rs, form, &sheet).unwrap().stars, 4);
+    let sheet = score(form, &answers_for_total(form, 72, &[("C2.2", 0)])).unwrap();
+    let preview = sheet_preview(&rs, form, &sheet).unwrap();
+    assert_eq!((preview.band_stars, preview.stars, preview.certified), (4, 2, false));
+    let spc = rule_set("spcnnttb-tt38-2025");
+    let s = &spcnnttb_sheets(&spc.forms[0], &[[4000, 4000, 1000, 1000]])[0].1;
+    assert!(sheet_preview(&spc, &spc.forms[0], s).is_none());
+}
