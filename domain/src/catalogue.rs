@@ -1,6 +1,8 @@
 //! The rule sets binhchon ships (`seeds/rulesets/`), embedded at compile time so the seed step,
 //! the browser and the tests all read the same files.
 
+use std::sync::OnceLock;
+
 use chrono::NaiveDate;
 
 use crate::access::Programme;
@@ -37,9 +39,13 @@ pub fn form_file(path: &str) -> Option<String> {
     FORM_FILES.iter().find(|(p, _)| *p == path).map(|(_, t)| (*t).to_string())
 }
 
-/// Every shipped rule set, parsed and validated; the first broken file is an error.
+/// Every shipped rule set, parsed and validated; the first broken file is an error. The files
+/// are parsed once per process and cloned on each call.
 pub fn shipped() -> Result<Vec<RuleSet>, LoadError> {
-    RULE_SET_FILES.iter().map(|(name, text)| RuleSet::from_toml(name, text, &form_file)).collect()
+    static PARSED: OnceLock<Result<Vec<RuleSet>, LoadError>> = OnceLock::new();
+    PARSED
+        .get_or_init(|| RULE_SET_FILES.iter().map(|(name, text)| RuleSet::from_toml(name, text, &form_file)).collect())
+        .clone()
 }
 
 /// One shipped rule set by code (e.g. `ocop-qd148-2023`).

@@ -189,6 +189,7 @@ pub enum IssueKind {
     BandsNotClosed,
     BandCertifiedBelowUncertified,
     UnknownStar { stars: u8 },
+    RecognisesUncertified { stars: u8 },
     DuplicateLevel,
     ForwardToUnknownLevel { to: AdminLevel },
     ForwardToSelf,
@@ -307,6 +308,9 @@ impl IssueKind {
                 "hạng được cấp giấy chứng nhận không được thấp hơn hạng không được cấp".into()
             }
             UnknownStar { stars } => format!("hạng {stars} sao không có trong thang hạng sao"),
+            RecognisesUncertified { stars } => {
+                format!("công nhận hạng {stars} sao nhưng hạng này không được cấp giấy chứng nhận")
+            }
             DuplicateLevel => "cấp này khai báo hai lần".into(),
             ForwardToUnknownLevel { to } => {
                 format!("chuyển lên cấp {} nhưng cấp đó không được khai báo", to.name_vi().to_lowercase())
@@ -434,6 +438,7 @@ impl IssueKind {
                 "a certified band cannot lie below an uncertified one".into()
             }
             UnknownStar { stars } => format!("{stars} stars is not a band of this rule set"),
+            RecognisesUncertified { stars } => format!("recognises {stars} stars, a band that is not certified"),
             DuplicateLevel => "level declared twice".into(),
             ForwardToUnknownLevel { to } => {
                 format!("forwards to the {} level, which is not declared", to.name_en().to_lowercase())

@@ -664,8 +664,12 @@ impl RuleSet {
                 issues.push(Issue::new(&lp, IssueKind::DuplicateLevel));
             }
             for s in &l.recognises_stars {
-                if !band_stars.contains(s) {
-                    issues.push(Issue::new(&lp, IssueKind::UnknownStar { stars: *s }));
+                match self.band_of_stars(*s) {
+                    None => issues.push(Issue::new(&lp, IssueKind::UnknownStar { stars: *s })),
+                    Some(b) if !b.certified => {
+                        issues.push(Issue::new(&lp, IssueKind::RecognisesUncertified { stars: *s }))
+                    }
+                    Some(_) => {}
                 }
             }
             if let Some(t) = l.recognition_threshold {

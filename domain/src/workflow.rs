@@ -210,6 +210,7 @@ pub mod round {
 
 pub mod dossier {
     //! Hồ sơ đăng ký của một sản phẩm trong một đợt.
+    use super::round::RoundState;
     use super::*;
 
     labelled_enum! {
@@ -239,12 +240,24 @@ pub mod dossier {
         }
     }
 
-    /// What the round's rule set says about dossiers.
+    /// The round a dossier belongs to, and what its rule set says about dossiers.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
     pub struct DossierContext {
         pub programme: Programme,
         /// The commune confirms a dossier before the office reviews it.
         pub commune_precheck: bool,
+        /// The state of the dossier's round.
+        pub round: RoundState,
+    }
+
+    /// [I] When each action may happen: producers submit only while registration is open;
+    /// checking, supplementing and withdrawing go on until scoring opens, after which the list
+    /// of products is fixed.
+    fn phase_allows(action: DossierAction, round: RoundState) -> bool {
+        match action {
+            DossierAction::Submit => round == RoundState::RegistrationOpen,
+            _ => matches!(round, RoundState::RegistrationOpen | RoundState::RegistrationClosed),
+        }
     }
 
     impl DossierState {
@@ -271,13 +284,14 @@ pub mod dossier {
         use DossierState as S;
         let not_from = || TransitionError::NotFromState { action: action.label(), from: from.label() };
         let label = action.label();
-        match action {
+        let phase_error = TransitionError::RoundPhase { action: label, round: ctx.round.label() };
+        let to = match action {
             A::Submit => {
                 if !matches!(from, S::Draft | S::ReturnedByCommune) {
                     return Err(not_from());
                 }
                 require_role(role, Role::Producer, label)?;
-                Ok(S::Submitted)
+                S::Submitted
             }
             A::CommuneConfirm | A::CommuneReturn => {
                 if from != S::Submitted {
@@ -287,7 +301,11 @@ pub mod dossier {
                     return Err(TransitionError::NoCommunePrecheck);
                 }
                 require_role(role, Role::CommuneOfficer, label)?;
-                Ok(if action == A::CommuneConfirm { S::CommuneConfirmed } else { S::ReturnedByCommune })
+                if action == A::CommuneConfirm {
+                    S::CommuneConfirmed
+                } else {
+                    S::ReturnedByCommune
+                }
             }
             A::RequestSupplement | A::Accept | A::Reject => {
                 let reviewable = match from {
@@ -301,26 +319,31 @@ pub mod dossier {
                     return Err(not_from());
                 }
                 require_office(role, ctx.programme, label)?;
-                Ok(match action {
+                match action {
                     A::RequestSupplement => S::SupplementRequested,
                     A::Accept => S::Accepted,
                     _ => S::Rejected,
-                })
+                }
             }
             A::Supplement => {
                 if from != S::SupplementRequested {
                     return Err(not_from());
                 }
                 require_role(role, Role::Producer, label)?;
-                Ok(S::Supplemented)
+                S::Supplemented
             }
             A::Withdraw => {
                 if from.is_final() {
                     return Err(not_from());
                 }
                 require_role(role, Role::Producer, label)?;
-                Ok(S::Withdrawn)
+                S::Withdrawn
             }
+        };
+        if phase_allows(action, ctx.round) {
+            Ok(to)
+        } else {
+            Err(phase_error)
         }
     }
 
@@ -485,7 +508,7 @@ mod tests {
 
     #[test]
     fn dossier_with_commune_precheck() {
-        let ctx = DossierContext { programme: OCOP, commune_precheck: true };
+        let ctx = DossierContext { programme: OCOP, commune_precheck: true, round: RS::RegistrationOpen };
         let s = dossier::transition(DS::Draft, DA::Submit, Role::Producer, ctx).unwrap();
         assert_eq!(
             dossier::transition(s, DA::Accept, Role::OcopOffice, ctx),
@@ -517,7 +540,7 @@ mod tests {
 
     #[test]
     fn dossier_without_commune_precheck() {
-        let ctx = DossierContext { programme: Programme::Spcnnttb, commune_precheck: false };
+        let ctx = DossierContext { programme: Programme::Spcnnttb, commune_precheck: false, round: RS::RegistrationOpen };
         assert_eq!(
             dossier::transition(DS::Submitted, DA::CommuneConfirm, Role::CommuneOfficer, ctx),
             Err(TransitionError::NoCommunePrecheck)
@@ -536,6 +559,28 @@ mod tests {
             dossier::allowed_actions(DS::Draft, Role::Producer, ctx),
             vec![DA::Submit, DA::Withdraw]
         );
+    }
+
+    #[test]
+    fn dossier_actions_follow_the_round() {
+        let closed = DossierContext { programme: OCOP, commune_precheck: false, round: RS::RegistrationClosed };
+        assert!(matches!(
+            dossier::transition(DS::Draft, DA::Submit, Role::Producer, closed),
+            Err(TransitionError::RoundPhase { .. })
+        ));
+        assert_eq!(dossier::transition(DS::Submitted, DA::Accept, Role::OcopOffice, closed), Ok(DS::Accepted));
+        assert_eq!(
+            dossier::transition(DS::SupplementRequested, DA::Supplement, Role::Producer, closed),
+            Ok(DS::Supplemented)
+        );
+        let scoring = DossierContext { round: RS::ScoringOpen, ..closed };
+        for a in DA::ALL {
+            for s in DS::ALL {
+                for r in Role::ALL {
+                    assert!(dossier::transition(*s, *a, r, scoring).is_err());
+                }
+            }
+        }
     }
 
     #[test]

@@ -497,10 +497,12 @@ fn bad_toml_and_missing_files_are_refused() {
     // A rule set with broken bands and levels names each place.
     let broken = text
         .replace("stars = 3\nfrom = 50\nbelow = 70", "stars = 3\nfrom = 55\nbelow = 70")
-        .replace("forward = { to = \"province\", threshold = 70", "forward = { to = \"region\", threshold = 70");
+        .replace("forward = { to = \"province\", threshold = 70", "forward = { to = \"region\", threshold = 70")
+        .replace("recognises_stars = [3]", "recognises_stars = [2]");
     let msgs = invalid_messages(RuleSet::from_toml("x.toml", &broken, &catalogue::form_file));
     assert!(msgs.contains(&"bộ quy tắc ocop-qd148-2023 › hạng 3 sao: hạng này phải bắt đầu từ 50 (nối tiếp hạng trước), đang ghi 55".to_string()), "{msgs:#?}");
     assert!(msgs.contains(&"bộ quy tắc ocop-qd148-2023 › cấp huyện: chuyển lên cấp khu vực nhưng cấp đó không được khai báo".to_string()), "{msgs:#?}");
+    assert!(msgs.contains(&"bộ quy tắc ocop-qd148-2023 › cấp huyện: công nhận hạng 2 sao nhưng hạng này không được cấp giấy chứng nhận".to_string()), "{msgs:#?}");
 }
 
 // ---- Round trips. ----
