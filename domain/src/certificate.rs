@@ -74,7 +74,7 @@ impl CertificateStatus {
 impl CertificateTerm {
     /// The dates of a certificate issued on `issued_on` under `rules`.
     ///
-    /// [I] "36 tháng kể từ ngày ký": a certificate signed on 15/03/2024 is valid through
+    /// \[I\] "36 tháng kể từ ngày ký": a certificate signed on 15/03/2024 is valid through
     /// 15/03/2027 (the same calendar day, inclusive); from 16/03/2027 it has expired.
     pub fn new(issued_on: NaiveDate, rules: &CertificateRules) -> CertificateTerm {
         let valid_until = rules.validity_months.and_then(|m| add_months(issued_on, m));

@@ -14,7 +14,7 @@ use crate::points::{Mean, Points};
 use crate::ruleset::{RecognitionMode, RuleSet};
 use crate::sheet::SheetScore;
 
-/// The mandatory-criterion rule, in one place. [I] domain.md A.2.2: a (*) criterion is met for a
+/// The mandatory-criterion rule, in one place. \[I\] domain.md A.2.2: a (*) criterion is met for a
 /// star level when the members' mean points on it reach the level's minimum — compared exactly
 /// (`sum >= min · n`). To be confirmed against the QĐ 148 annex; if the annex turns out to
 /// require every member (or the median) to reach it, this is the function to change.
@@ -226,7 +226,7 @@ pub enum RatingError {
 
 /// The outcome of a mean (and, for OCOP, its star rating) at a level.
 ///
-/// [I] Sending up needs the mean at the level's forward threshold *and* a final star at least
+/// \[I\] Sending up needs the mean at the level's forward threshold *and* a final star at least
 /// the band of that threshold, so a product capped by its mandatory criteria is not sent up for
 /// a star it cannot receive.
 pub fn outcome(
@@ -319,6 +319,31 @@ pub fn sheet_preview(rule_set: &RuleSet, form: &ScoreForm, sheet: &SheetScore) -
         }
         RecognitionMode::CouncilDecision => None,
     }
+}
+
+/// A place in a ranked list (SPCNNTTB: the council's list of eligible products, by mean).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ranked<K> {
+    /// 1 for the highest mean; equal means share a rank and the next rank is skipped (1, 2, 2, 4).
+    pub rank: u32,
+    pub key: K,
+    pub mean: Mean,
+}
+
+/// Ranks products by mean, highest first, comparing means exactly; ties keep their input order.
+pub fn rank_by_mean<K: Clone>(means: &[(K, Mean)]) -> Vec<Ranked<K>> {
+    let mut order: Vec<usize> = (0..means.len()).collect();
+    order.sort_by(|a, b| means[*b].1.cmp(&means[*a].1));
+    let mut out: Vec<Ranked<K>> = Vec::with_capacity(means.len());
+    for (pos, i) in order.into_iter().enumerate() {
+        let (key, mean) = &means[i];
+        let rank = match out.last() {
+            Some(prev) if prev.mean == *mean => prev.rank,
+            _ => u32::try_from(pos + 1).unwrap_or(u32::MAX),
+        };
+        out.push(Ranked { rank, key: key.clone(), mean: *mean });
+    }
+    out
 }
 
 /// Everything the council sees for one product.

@@ -37,17 +37,17 @@ fn one() -> u32 {
     1
 }
 
-/// How sure we are of a fact (domain.md's [V]/[R]/[I]).
+/// How sure we are of a fact (domain.md's \[V\]/\[R\]/\[I\]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceStatus {
-    /// [V] read in a cited source.
+    /// \[V\] read in a cited source.
     #[serde(alias = "V")]
     Verified,
-    /// [R] reported by an authority about its own practice.
+    /// \[R\] reported by an authority about its own practice.
     #[serde(alias = "R")]
     Reported,
-    /// [I] inferred, not confirmed: a configurable default.
+    /// \[I\] inferred, not confirmed: a configurable default.
     #[serde(alias = "I")]
     Inferred,
 }
@@ -217,10 +217,10 @@ impl StarBand {
 #[serde(deny_unknown_fields)]
 pub struct AggregationRules {
     /// Members' totals may differ by at most this much; beyond it the council discusses and
-    /// re-scores ([R] Tây Ninh, Đồng Tháp: 10 points).
+    /// re-scores (\[R\] Tây Ninh, Đồng Tháp: 10 points).
     #[serde(default = "ten")]
     pub spread_limit: Points,
-    /// Quorum: at least numerator/denominator of the members entitled to score ([R] 3/4).
+    /// Quorum: at least numerator/denominator of the members entitled to score (\[R\] 3/4).
     #[serde(default = "three")]
     pub quorum_numerator: u32,
     #[serde(default = "four")]

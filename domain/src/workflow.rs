@@ -250,7 +250,7 @@ pub mod dossier {
         pub round: RoundState,
     }
 
-    /// [I] When each action may happen: producers submit only while registration is open;
+    /// \[I\] When each action may happen: producers submit only while registration is open;
     /// checking, supplementing and withdrawing go on until scoring opens, after which the list
     /// of products is fixed.
     fn phase_allows(action: DossierAction, round: RoundState) -> bool {

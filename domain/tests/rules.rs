@@ -534,3 +534,13 @@ fn a_judge_sees_the_star_of_their_own_sheet() {
     let s = &spcnnttb_sheets(&spc.forms[0], &[[4000, 4000, 1000, 1000]])[0].1;
     assert!(sheet_preview(&spc, &spc.forms[0], s).is_none());
 }
+
+#[test]
+fn eligible_products_are_ranked_by_exact_mean() {
+    use domain::rating::rank_by_mean;
+    let m = |sum: i64, n: u32| Mean::new(Points::from_hundredths(sum), n).unwrap();
+    // 70 (= 210/3), 75, 70 (= 140/2), 69,99…, 80.
+    let means = [("a", m(21_000, 3)), ("b", m(7_500, 1)), ("c", m(14_000, 2)), ("d", m(20_999, 3)), ("e", m(8_000, 1))];
+    let ranked: Vec<(u32, &str)> = rank_by_mean(&means).into_iter().map(|r| (r.rank, r.key)).collect();
+    assert_eq!(ranked, [(1, "e"), (2, "b"), (3, "a"), (3, "c"), (5, "d")]);
+}
