@@ -9,7 +9,8 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 
-log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+CHANGED=0
+log() { CHANGED=1; printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 
 # Where rustup can add the wasm32 target (a normal laptop), use it and skip the Debian route.
 if [ "${BINHCHON_TOOLCHAIN:-}" = "rustup" ]; then
@@ -22,27 +23,34 @@ need_pkgs=()
 for p in rustc-web cargo-web rust-web-src lld-22 chromium; do
   dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
 done
+command -v node >/dev/null || need_pkgs+=(nodejs npm)
+command -v psql >/dev/null || need_pkgs+=(postgresql-client)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   log "apt-get install ${need_pkgs[*]}"
   $SUDO apt-get update -q || true
   $SUDO apt-get install -y -q --no-install-recommends "${need_pkgs[@]}"
 fi
 
-if [ "$TC" = "+debian" ]; then
-  if ! rustup toolchain list | grep -qx debian; then
+if ! command -v rustup >/dev/null; then
+  # No rustup: Debian's cargo and rustc (from rustc-web) are used directly.
+  TC=""
+fi
+
+if [ "${BINHCHON_TOOLCHAIN:-}" != "rustup" ]; then
+  if command -v rustup >/dev/null && ! rustup toolchain list | awk '{print $1}' | grep -qx debian; then
     log "linking Debian toolchain as 'debian'"
     rustup toolchain link debian /usr
   fi
 
   SYSROOT_LIB=/usr/lib/rustlib/wasm32-unknown-unknown/lib
   STAMP=$SYSROOT_LIB/.built-by
-  WANT="$(rustc +debian -vV | tr '\n' ' ')"
+  WANT="$(rustc $TC -vV | tr '\n' ' ')"
   if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
     log "building wasm32 std for the Debian toolchain (a few minutes, once)"
     B=$(mktemp -d); mkdir -p "$B/src"; : > "$B/src/lib.rs"
     printf '[package]\nname = "sysroot-probe"\nversion = "0.0.0"\nedition = "2021"\n' > "$B/Cargo.toml"
     (cd "$B" && CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Cembed-bitcode=yes" RUSTC_BOOTSTRAP=1 \
-       cargo +debian build --release --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort)
+       cargo $TC build --release --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort)
     $SUDO rm -rf "$SYSROOT_LIB"; $SUDO mkdir -p "$SYSROOT_LIB"
     find "$B/target/wasm32-unknown-unknown/release/deps" -name 'lib*.rlib' ! -name 'libsysroot_probe-*' -exec $SUDO cp {} "$SYSROOT_LIB/" \;
     echo -n "$WANT" | $SUDO tee "$STAMP" >/dev/null; rm -rf "$B"
@@ -78,7 +86,9 @@ if [ ! -x /opt/binaryen-123/bin/wasm-opt ]; then
   log "installing binaryen 123 (wasm-opt) from npm"
   $SUDO npm install -g --prefix /opt/binaryen-123 --no-audit --no-fund binaryen@123.0.0
 fi
-$SUDO ln -sf /opt/binaryen-123/bin/wasm-opt /usr/local/bin/wasm-opt
+if [ "$(readlink /usr/local/bin/wasm-opt 2>/dev/null)" != /opt/binaryen-123/bin/wasm-opt ]; then
+  $SUDO ln -sf /opt/binaryen-123/bin/wasm-opt /usr/local/bin/wasm-opt
+fi
 
 # Browser test driver.
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
@@ -87,4 +97,4 @@ if [ -f "$HERE/tests/e2e/package.json" ] && [ ! -d "$HERE/tests/e2e/node_modules
   (cd "$HERE/tests/e2e" && npm install --no-audit --no-fund)
 fi
 
-log "toolchain ready"
+if [ "$CHANGED" = 1 ]; then printf '\033[1;34m[setup]\033[0m toolchain ready\n'; fi

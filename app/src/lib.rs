@@ -1,1 +1,92 @@
-//! placeholder until the foundation lands
+//! binhchon's user interface (Leptos, rendered on the server and hydrated in the browser)
+//! and its API (server functions, in `api`).
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod errors;
+pub mod i18n;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ctx;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::{
+    api::auth::{whoami, UserView},
+    components::layout::Layout,
+    i18n::{initial_lang, use_lang},
+    pages::*,
+};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = initial_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The logged-in person (or nobody), loaded once per page and refreshed after log-in/out.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub user: Resource<Result<Option<UserView>, errors::AppError>>,
+    version: RwSignal<u32>,
+}
+
+impl Session {
+    pub fn refresh(&self) {
+        self.version.update(|v| *v += 1);
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = use_lang();
+    lang.set(initial_lang());
+    let version = RwSignal::new(0u32);
+    let user = Resource::new(move || version.get(), |_| whoami());
+    provide_context(Session { user, version });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/binhchon.css"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Meta name="theme-color" content="#0b5d3b"/>
+        <Title formatter=|text: String| if text.is_empty() { "binhchon".to_string() } else { format!("{text} · binhchon") }/>
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/signup") view=SignupPage/>
+                    <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/admin/users") view=AdminUsersPage/>
+                    <Route path=path!("/admin/audit") view=AdminAuditPage/>
+                    <Route path=path!("/admin/outbox") view=AdminOutboxPage/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

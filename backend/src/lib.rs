@@ -1,1 +1,31 @@
-//! placeholder until the foundation lands
+//! Server-side services of binhchon. The Leptos server functions (the API) check who is calling
+//! and call these; nothing here renders HTML or knows about HTTP.
+
+use std::sync::Arc;
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod mail;
+pub mod seed;
+pub mod units;
+pub mod validate;
+
+pub use error::{Error, Msg, Result};
+
+/// What every request handler needs: the database and the configuration.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: db::Db,
+    pub config: Arc<config::Config>,
+}
+
+impl AppState {
+    pub async fn open(config: config::Config) -> Result<Self> {
+        let db = db::Db::connect(&config.database_url).await?;
+        Ok(AppState { db, config: Arc::new(config) })
+    }
+}

@@ -1,1 +1,272 @@
-//! test support
+//! Test support: start the real `binhchon` binary on a free port against a fresh database
+//! (a SQLite file in a temporary folder, or a new PostgreSQL database when `TEST_DATABASE_URL`
+//! is set), and talk to it over HTTP the way a browser or script would.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    sync::mpsc,
+    time::Duration,
+};
+
+use rand::Rng;
+use serde_json::Value;
+
+pub const DEMO_PASSWORD: &str = "binhchon-demo";
+pub const ADMIN: &str = "admin@demo.binhchon.vn";
+pub const OCOP_OFFICE: &str = "ocop@demo.binhchon.vn";
+pub const SPCNNTTB_OFFICE: &str = "spcnnttb@demo.binhchon.vn";
+pub const PROVINCE_OCOP_OFFICE: &str = "ocop.tinh@demo.binhchon.vn";
+pub const JUDGE: &str = "giamkhao1@demo.binhchon.vn";
+pub const COMMUNE_OFFICER: &str = "xa.binhchanh@demo.binhchon.vn";
+pub const PRODUCER: &str = "chuthe@demo.binhchon.vn";
+
+/// The server binary under test (built by `make test` before the tests run).
+pub fn binary() -> PathBuf {
+    if let Ok(p) = std::env::var("BINHCHON_BIN") {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    target.join("release/binhchon")
+}
+
+/// Which database the suite runs on.
+pub fn backend_name() -> &'static str {
+    if std::env::var("TEST_DATABASE_URL").is_ok() { "postgres" } else { "sqlite" }
+}
+
+fn random_suffix() -> String {
+    let mut rng = rand::thread_rng();
+    (0..10).map(|_| (b'a' + rng.gen_range(0..26)) as char).collect()
+}
+
+/// A database for one test; dropped (PostgreSQL) or deleted with its folder (SQLite) at the end.
+pub struct TestDb {
+    pub url: String,
+    pub dir: PathBuf,
+    pg_admin_url: Option<String>,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    pub fn new() -> TestDb {
+        let dir = std::env::temp_dir().join(format!("binhchon-test-{}", random_suffix()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(base) => {
+                let name = format!("binhchon_test_{}", random_suffix());
+                let (prefix, _) = base.rsplit_once('/').expect("TEST_DATABASE_URL needs a database name");
+                TestDb { url: format!("{prefix}/{name}"), dir, pg_admin_url: Some(base), pg_name: Some(name) }
+            }
+            Err(_) => TestDb {
+                url: format!("sqlite://{}", dir.join("binhchon.db").display()),
+                dir,
+                pg_admin_url: None,
+                pg_name: None,
+            },
+        }
+    }
+
+    pub fn sqlite() -> TestDb {
+        let dir = std::env::temp_dir().join(format!("binhchon-test-{}", random_suffix()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TestDb { url: format!("sqlite://{}", dir.join("binhchon.db").display()), dir, pg_admin_url: None, pg_name: None }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let (Some(admin), Some(name)) = (&self.pg_admin_url, &self.pg_name) {
+            let _ = Command::new("psql")
+                .arg(admin)
+                .arg("-qc")
+                .arg(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Runs a `binhchon` command (not the server) against a database; returns stdout.
+pub fn run_cli(db_url: &str, data_dir: &std::path::Path, args: &[&str], extra_env: &[(&str, &str)]) -> (bool, String, String) {
+    let out = Command::new(binary())
+        .args(args)
+        .env("DATABASE_URL", db_url)
+        .env("DATA_DIR", data_dir)
+        .env("RUST_LOG", "warn")
+        .envs(extra_env.iter().copied())
+        .output()
+        .expect("run binhchon");
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub db: TestDb,
+    env: Vec<(String, String)>,
+    child: Option<Child>,
+}
+
+impl TestServer {
+    /// A server with the demo accounts loaded.
+    pub async fn start() -> TestServer {
+        Self::start_with(&[]).await
+    }
+
+    pub async fn start_with(env: &[(&str, &str)]) -> TestServer {
+        let mut s = TestServer {
+            base: String::new(),
+            db: TestDb::new(),
+            env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            child: None,
+        };
+        s.spawn();
+        s
+    }
+
+    fn spawn(&mut self) {
+        let mut cmd = Command::new(binary());
+        cmd.arg("serve")
+            .env("PORT", "0")
+            .env("HOST", "127.0.0.1")
+            .env("DATABASE_URL", &self.db.url)
+            .env("DATA_DIR", &self.db.dir)
+            .env("SEED_DEMO", "1")
+            .env("RUST_LOG", std::env::var("TEST_LOG").unwrap_or_else(|_| "warn".into()))
+            .stdout(Stdio::piped())
+            .stderr(if std::env::var("TEST_LOG").is_ok() { Stdio::inherit() } else { Stdio::null() });
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {}: {e} (run `make build` first)", binary().display()));
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.split("is serving on ").nth(1) {
+                    let _ = tx.send(url.trim().to_string());
+                }
+            }
+        });
+        let base = rx.recv_timeout(Duration::from_secs(120)).expect("server did not start within 120 s");
+        self.base = base;
+        self.child = Some(child);
+    }
+
+    /// Kills the server without any chance to clean up (SIGKILL), then starts it again on the same database.
+    pub fn kill_and_restart(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        self.spawn();
+    }
+
+    /// Asks the server to stop (SIGTERM) and returns whether it exited cleanly.
+    pub fn terminate(&mut self) -> bool {
+        let Some(mut c) = self.child.take() else { return false };
+        let _ = Command::new("kill").arg("-TERM").arg(c.id().to_string()).status();
+        for _ in 0..100 {
+            if let Ok(Some(status)) = c.try_wait() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = c.kill();
+        false
+    }
+
+    /// A fresh client with its own cookie jar (one browser).
+    pub fn client(&self) -> Client {
+        Client {
+            base: self.base.clone(),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+        }
+    }
+
+    pub async fn login_as(&self, login: &str) -> Client {
+        let c = self.client();
+        let (status, body) = c.login(login, DEMO_PASSWORD).await;
+        assert!(status < 300, "log-in as {login} failed: {status} {body}");
+        c
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Client {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+/// A JSON body, or the raw text when it is not JSON.
+fn parse_body(text: String) -> Value {
+    serde_json::from_str(&text).unwrap_or(Value::String(text))
+}
+
+impl Client {
+    /// Calls a server function with URL-encoded arguments (as an HTML form or the Leptos client does).
+    pub async fn call(&self, endpoint: &str, args: &[(&str, &str)]) -> (u16, Value) {
+        self.call_with_headers(endpoint, args, &[]).await
+    }
+
+    pub async fn call_with_headers(&self, endpoint: &str, args: &[(&str, &str)], headers: &[(&str, &str)]) -> (u16, Value) {
+        let mut req = self.http.post(format!("{}/api/{endpoint}", self.base)).form(args);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        (status, parse_body(res.text().await.unwrap_or_default()))
+    }
+
+    /// Posts a raw body with a given content type.
+    pub async fn post_raw(&self, endpoint: &str, content_type: &str, body: Vec<u8>) -> (u16, Value) {
+        let res = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        (status, parse_body(res.text().await.unwrap_or_default()))
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(format!("{}{path}", self.base)).send().await.expect("request")
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> (u16, Value) {
+        self.call("login", &[("login", login), ("password", password)]).await
+    }
+
+    pub async fn whoami(&self) -> Value {
+        let (status, body) = self.call("whoami", &[]).await;
+        assert_eq!(status, 200, "whoami: {body}");
+        body
+    }
+}
+
+/// The error code of an API error body (`{"code": "forbidden"}`).
+pub fn code(body: &Value) -> &str {
+    body.get("code").and_then(Value::as_str).unwrap_or("")
+}

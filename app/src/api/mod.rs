@@ -1,0 +1,6 @@
+//! The API: Leptos server functions. Each one checks on the server who is calling, their role
+//! and unit, and whether they own what they touch, then calls the service layer (`backend`).
+//! Endpoints are named explicitly (`/api/<name>`) so tests and logs can refer to them.
+
+pub mod admin;
+pub mod auth;

@@ -1,0 +1,3 @@
+pub mod forms;
+pub mod layout;
+pub mod pager;

@@ -1,0 +1,79 @@
+//! The home page: what binhchon is for the public; the person's roles and next steps once logged in.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use crate::{
+    api::auth::UserView,
+    i18n::use_lang,
+    tr, use_session,
+};
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let session = use_session();
+    let lang = use_lang();
+    view! {
+        <Title text=move || lang.get().pick("Trang chủ", "Home").to_string()/>
+        <Transition fallback=|| view! { <p class="loading">"…"</p> }>
+            {move || Suspend::new(async move {
+                match session.user.await.ok().flatten() {
+                    Some(user) => view! { <Dashboard user=user/> }.into_any(),
+                    None => view! { <Welcome/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Welcome() -> impl IntoView {
+    view! {
+        <section class="hero">
+            <h1>{tr!("Bình chọn sản phẩm tiêu biểu và đánh giá OCOP, trực tuyến",
+                     "Product selection and OCOP rating, online")}</h1>
+            <p class="lead">{tr!(
+                "Chủ thể sản xuất đăng ký sản phẩm và nộp hồ sơ; văn phòng kiểm tra hồ sơ, thành lập hội đồng; giám khảo chấm điểm trên phiếu chính thức; kết quả được công bố công khai.",
+                "Producers register products and file dossiers; the office checks dossiers and forms councils; judges score on the official form; results are published."
+            )}</p>
+            <div class="actions">
+                <A href="/signup" attr:class="button">{tr!("Đăng ký chủ thể sản xuất", "Sign up as a producer")}</A>
+                <A href="/login" attr:class="button-secondary">{tr!("Đăng nhập", "Log in")}</A>
+            </div>
+        </section>
+        <section class="cards">
+            <article class="card">
+                <h2>{tr!("Đánh giá, phân hạng sản phẩm OCOP", "OCOP evaluation and star rating")}</h2>
+                <p>{tr!("Sản phẩm được hội đồng chấm theo Bộ tiêu chí (phần A, B, C; tổng 100 điểm) và xếp hạng từ 1 đến 5 sao. Sản phẩm đạt 3 sao trở lên được cấp Giấy chứng nhận, có giá trị 36 tháng.",
+                        "Products are scored by a council on the official criteria (parts A, B, C; 100 points) and rated 1 to 5 stars. Products with 3 stars or more get a certificate valid for 36 months.")}</p>
+            </article>
+            <article class="card">
+                <h2>{tr!("Bình chọn sản phẩm công nghiệp nông thôn tiêu biểu", "Outstanding rural industrial products")}</h2>
+                <p>{tr!("Sản phẩm được chấm trên phiếu 4 tiêu chí (40/40/10/10). Sản phẩm đạt bình quân từ 70 điểm được xem xét công nhận và đăng ký bình chọn cấp tỉnh.",
+                        "Products are scored on a four-criterion sheet (40/40/10/10). Products averaging 70 points or more may be recognised and go on to the provincial selection.")}</p>
+            </article>
+        </section>
+    }
+}
+
+#[component]
+fn Dashboard(user: UserView) -> impl IntoView {
+    let lang = use_lang();
+    let roles = user.roles.clone();
+    view! {
+        <h1>{move || lang.get().pick(format!("Xin chào, {}", user.full_name), format!("Hello, {}", user.full_name))}</h1>
+        <section class="panel">
+            <h2>{tr!("Vai trò của bạn", "Your roles")}</h2>
+            <ul class="role-list">
+                {roles.into_iter().map(|(role, unit)| view! {
+                    <li>
+                        <strong>{move || lang.get().pick(role.name_vi(), role.name_en())}</strong>
+                        {unit.map(|u| view! { <span class="muted">" · " {u}</span> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            <p class="muted">{move || lang.get().pick(format!("Đăng nhập bằng: {}", user.login), format!("Logged in as: {}", user.login))}</p>
+        </section>
+    }
+}
