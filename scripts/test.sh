@@ -61,7 +61,7 @@ esac
 printf '\n\033[1m=== test summary ===\033[0m\n'
 for r in "${RESULTS[@]}"; do echo "$r"; done
 for f in "$LOGDIR"/*.log; do
-  grep -hE '^test result:|^# (tests|pass|fail)' "$f" | sed "s|^|  $(basename "$f" .log): |"
+  grep -hE '^test result:|^(# |ℹ )(tests|pass|fail) ' "$f" | sed "s|^|  $(basename "$f" .log): |"
 done
 rm -rf "$LOGDIR"
 exit $FAILED
