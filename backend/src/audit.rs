@@ -151,3 +151,51 @@ pub async fn list(
         .collect::<std::result::Result<Vec<_>, sqlx::Error>>()?;
     Ok((entries, total))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+
+    /// A fresh database: a temporary SQLite file, or a new PostgreSQL database when
+    /// `TEST_DATABASE_URL` is set. Returns the handle and, for PostgreSQL, the database to drop.
+    async fn fresh_dbs() -> Vec<(Db, Option<(String, String)>, std::path::PathBuf)> {
+        let mut out = Vec::new();
+        let dir = std::env::temp_dir().join(format!("binhchon-unit-{}", rand::random::<u64>()));
+        let lite = Db::connect(&format!("sqlite://{}", dir.join("t.db").display())).await.expect("sqlite");
+        out.push((lite, None, dir.clone()));
+        if let Ok(base) = std::env::var("TEST_DATABASE_URL") {
+            let name = format!("binhchon_unit_{}", rand::random::<u32>());
+            let (prefix, _) = base.rsplit_once('/').expect("database name in TEST_DATABASE_URL");
+            let pg = Db::connect(&format!("{prefix}/{name}")).await.expect("postgres");
+            out.push((pg, Some((base, name)), dir));
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn the_audit_log_refuses_updates_and_deletes() {
+        for (db, pg, dir) in fresh_dbs().await {
+            let mut tx = db.begin().await.expect("begin");
+            record(&mut tx, &Actor::system("test"), "test.write", "thing", Some("1"), None, Some(serde_json::json!({"a": 1})))
+                .await
+                .expect("record");
+            tx.commit().await.expect("commit");
+            let update = sqlx::query("UPDATE audit_log SET action = 'forged'").execute(db.pool()).await;
+            assert!(update.is_err(), "{:?}: update must be refused", db.backend());
+            let delete = sqlx::query("DELETE FROM audit_log").execute(db.pool()).await;
+            assert!(delete.is_err(), "{:?}: delete must be refused", db.backend());
+            let (rows, total) = list(&db, &AuditFilter::default(), 1, 10).await.expect("list");
+            assert_eq!(total, 1);
+            assert_eq!(rows[0].action, "test.write");
+            assert_eq!(rows[0].after_json.as_deref(), Some("{\"a\":1}"));
+            db.close().await;
+            if let Some((base, name)) = pg {
+                // A plain pool: connecting through `Db` would run migrations on the admin database.
+                let admin = sqlx::AnyPool::connect(&base).await.expect("admin connection");
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await.expect("drop");
+            }
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}

@@ -94,9 +94,11 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(context, shell))
         .with_state(leptos_options);
+    // Outermost last: identify the request, then add headers to everything below it —
+    // including the cross-site guard's refusals.
     app.layer(middleware::from_fn(http::api_error_status))
-        .layer(middleware::from_fn_with_state(state.clone(), http::security_headers))
         .layer(middleware::from_fn_with_state(state.clone(), http::cross_site_guard))
+        .layer(middleware::from_fn_with_state(state.clone(), http::security_headers))
         .layer(middleware::from_fn_with_state(state.clone(), http::identify))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(middleware::from_fn(http::too_large_as_api_error))
