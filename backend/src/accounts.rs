@@ -27,54 +27,38 @@ pub struct SignupInput {
     pub commune_id: i64,
 }
 
-fn unique_clash(e: Error, field: &str) -> Error {
-    if e.is_unique_violation() {
-        match field {
-            "email" => Error::invalid(
-                "email",
-                "E-mail này đã có tài khoản. Hãy đăng nhập, hoặc dùng e-mail khác.",
-                "This e-mail already has an account. Log in, or use another e-mail.",
-            ),
-            _ => Error::invalid(
-                "phone",
-                "Số điện thoại này đã có tài khoản. Hãy đăng nhập, hoặc dùng số khác.",
-                "This phone number already has an account. Log in, or use another number.",
-            ),
-        }
-    } else {
-        e
+/// The field error for a login (e-mail or phone) that another account already uses.
+fn clash(field: &str) -> Error {
+    match field {
+        "email" => Error::invalid(
+            "email",
+            "E-mail này đã có tài khoản. Hãy đăng nhập, hoặc dùng e-mail khác.",
+            "This e-mail already has an account. Log in, or use another e-mail.",
+        ),
+        _ => Error::invalid(
+            "phone",
+            "Số điện thoại này đã có tài khoản. Hãy đăng nhập, hoặc dùng số khác.",
+            "This phone number already has an account. Log in, or use another number.",
+        ),
     }
 }
 
+/// A unique-constraint violation (two sign-ups racing) becomes the same field error.
+fn unique_clash(e: Error, field: &str) -> Error {
+    if e.is_unique_violation() { clash(field) } else { e }
+}
+
 async fn login_taken(db: &Db, email: Option<&str>, phone: Option<&str>, except: Option<i64>) -> Result<()> {
-    if let Some(e) = email {
-        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE email = $1 AND id <> $2")
-            .bind(e)
+    for (column, value) in [("email", email), ("phone", phone)] {
+        let Some(value) = value else { continue };
+        let n: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM users WHERE {column} = $1 AND id <> $2"))
+            .bind(value)
             .bind(except.unwrap_or(-1))
             .fetch_one(db.pool())
             .await?
             .try_get("n")?;
         if n > 0 {
-            return Err(Error::invalid(
-                "email",
-                "E-mail này đã có tài khoản. Hãy đăng nhập, hoặc dùng e-mail khác.",
-                "This e-mail already has an account. Log in, or use another e-mail.",
-            ));
-        }
-    }
-    if let Some(p) = phone {
-        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE phone = $1 AND id <> $2")
-            .bind(p)
-            .bind(except.unwrap_or(-1))
-            .fetch_one(db.pool())
-            .await?
-            .try_get("n")?;
-        if n > 0 {
-            return Err(Error::invalid(
-                "phone",
-                "Số điện thoại này đã có tài khoản. Hãy đăng nhập, hoặc dùng số khác.",
-                "This phone number already has an account. Log in, or use another number.",
-            ));
+            return Err(clash(column));
         }
     }
     Ok(())
