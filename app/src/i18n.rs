@@ -104,3 +104,13 @@ macro_rules! tr {
 pub fn t(vi: &'static str, en: &'static str) -> &'static str {
     use_lang().get_untracked().pick(vi, en)
 }
+
+/// A stored UTC timestamp in Vietnam's time (UTC+7, no daylight saving):
+/// "2024-03-05T07:08:09.123456Z" → "05/03/2024 14:08:09".
+pub fn format_ts(ts: &str) -> String {
+    let vietnam = chrono::FixedOffset::east_opt(7 * 3600);
+    match (chrono::DateTime::parse_from_rfc3339(ts), vietnam) {
+        (Ok(t), Some(tz)) => t.with_timezone(&tz).format("%d/%m/%Y %H:%M:%S").to_string(),
+        _ => ts.to_string(),
+    }
+}

@@ -6,16 +6,9 @@ use leptos_meta::Title;
 use crate::{
     api::admin::list_audit,
     components::{forms::ErrorNotice, pager::Pager},
-    i18n::use_lang,
+    i18n::{format_ts, use_lang},
     tr,
 };
-
-/// "2024-03-05T07:08:09.123456Z" → "05/03/2024 07:08:09 UTC".
-pub fn format_ts(ts: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(ts)
-        .map(|t| t.format("%d/%m/%Y %H:%M:%S UTC").to_string())
-        .unwrap_or_else(|_| ts.to_string())
-}
 
 #[component]
 pub fn AdminAuditPage() -> impl IntoView {

@@ -3,11 +3,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::admin_audit::format_ts;
 use crate::{
     api::admin::list_outbox,
     components::{forms::ErrorNotice, pager::Pager},
-    i18n::{use_lang, Lang},
+    i18n::{format_ts, use_lang, Lang},
     tr,
 };
 
