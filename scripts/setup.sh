@@ -49,7 +49,8 @@ if [ "${BINHCHON_TOOLCHAIN:-}" != "rustup" ]; then
     log "building wasm32 std for the Debian toolchain (a few minutes, once)"
     B=$(mktemp -d); mkdir -p "$B/src"; : > "$B/src/lib.rs"
     printf '[package]\nname = "sysroot-probe"\nversion = "0.0.0"\nedition = "2021"\n' > "$B/Cargo.toml"
-    (cd "$B" && CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Cembed-bitcode=yes" RUSTC_BOOTSTRAP=1 \
+    # Its own target folder: the Makefile exports CARGO_TARGET_DIR for the project build.
+    (cd "$B" && CARGO_TARGET_DIR="$B/target" CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Cembed-bitcode=yes" RUSTC_BOOTSTRAP=1 \
        cargo $TC build --release --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort)
     $SUDO rm -rf "$SYSROOT_LIB"; $SUDO mkdir -p "$SYSROOT_LIB"
     find "$B/target/wasm32-unknown-unknown/release/deps" -name 'lib*.rlib' ! -name 'libsysroot_probe-*' -exec $SUDO cp {} "$SYSROOT_LIB/" \;
