@@ -61,6 +61,24 @@ pub fn use_session() -> Session {
     expect_context::<Session>()
 }
 
+/// The caller's unread notification count for the badge in the navigation; refreshed after
+/// marking read and on every page change.
+#[derive(Clone, Copy)]
+pub struct Unread {
+    pub count: Resource<Result<i64, errors::AppError>>,
+    version: RwSignal<u32>,
+}
+
+impl Unread {
+    pub fn refresh(&self) {
+        self.version.update(|v| *v += 1);
+    }
+}
+
+pub fn use_unread() -> Unread {
+    expect_context::<Unread>()
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -69,6 +87,12 @@ pub fn App() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let user = Resource::new(move || version.get(), |_| whoami());
     provide_context(Session { user, version });
+    let unread_version = RwSignal::new(0u32);
+    let count = Resource::new(
+        move || (unread_version.get(), version.get()),
+        |_| api::notifications::unread_notifications(),
+    );
+    provide_context(Unread { count, version: unread_version });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/binhchon.css"/>
@@ -85,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=AdminUsersPage/>
                     <Route path=path!("/admin/audit") view=AdminAuditPage/>
                     <Route path=path!("/admin/outbox") view=AdminOutboxPage/>
+                    <Route path=path!("/notifications") view=NotificationsPage/>
                 </Routes>
             </Layout>
         </Router>

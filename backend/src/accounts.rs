@@ -13,7 +13,7 @@ use crate::{
     config::Config,
     db::{self, Db},
     error::{Error, Result},
-    units, validate,
+    notify, units, validate,
 };
 
 #[derive(Debug, Clone, Default)]
@@ -203,6 +203,25 @@ pub async fn signup(db: &Db, config: &Config, input: &SignupInput, meta: &Reques
         Some(json!({"name": producer_name, "producer_type": producer_type.code(), "commune_id": commune.id})),
     )
     .await?;
+    notify::to_users(
+        &mut tx,
+        &[user_id],
+        &notify::Notice {
+            kind: "account.welcome".into(),
+            title_vi: "Chào mừng đến với binhchon".into(),
+            title_en: "Welcome to binhchon".into(),
+            body_vi: format!(
+                "Tài khoản của {producer_name} đã được tạo. Bước tiếp theo: hoàn thiện hồ sơ chủ thể và đăng ký sản phẩm, \
+                 rồi nộp hồ sơ khi có đợt đánh giá đang mở."
+            ),
+            body_en: format!(
+                "The account of {producer_name} is ready. Next: complete the producer profile and register your products, \
+                 then file a dossier when a round is open."
+            ),
+            link: Some("/".into()),
+        },
+    )
+    .await?;
     tx.commit().await?;
     let token = auth::create_session(db, config, user_id, meta).await?;
     let user = auth::load_user(db, user_id).await?.ok_or(Error::NotFound)?;
@@ -344,6 +363,24 @@ pub async fn reset_password(db: &Db, actor: &CurrentUser, meta: &RequestMeta, us
         Some(&user_id.to_string()),
         None,
         Some(json!({"must_change_password": true})),
+    )
+    .await?;
+    // Tells the owner of the account, so a reset they did not ask for does not go unnoticed.
+    notify::to_users(
+        &mut tx,
+        &[user_id],
+        &notify::Notice {
+            kind: "account.password_reset".into(),
+            title_vi: "Mật khẩu của bạn đã được đặt lại".into(),
+            title_en: "Your password was reset".into(),
+            body_vi: "Quản trị viên vừa đặt lại mật khẩu tài khoản của bạn và đăng xuất mọi phiên. Hãy nhận mật khẩu tạm \
+                      trực tiếp từ quản trị viên. Nếu bạn không yêu cầu, hãy báo ngay cho phòng phụ trách."
+                .into(),
+            body_en: "An administrator reset your account's password and ended all sessions. Get the temporary password \
+                      from the administrator in person. If you did not ask for this, tell the office at once."
+                .into(),
+            link: Some("/account".into()),
+        },
     )
     .await?;
     tx.commit().await?;

@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod mail;
+pub mod notify;
 pub mod seed;
 pub mod units;
 pub mod validate;
@@ -26,6 +27,7 @@ pub struct AppState {
 impl AppState {
     pub async fn open(config: config::Config) -> Result<Self> {
         let db = db::Db::connect(&config.database_url).await?;
+        notify::init(config.public_url.clone());
         Ok(AppState { db, config: Arc::new(config) })
     }
 }

@@ -11,7 +11,10 @@ use lettre::{
 use serde::Serialize;
 use sqlx::Row;
 
+use domain::access::Role;
+
 use crate::{
+    auth::CurrentUser,
     config::{Config, SmtpConfig, SmtpSecurity},
     db::{self, Db, Tx},
     error::{Error, Result},
@@ -138,7 +141,12 @@ pub struct OutboxEntry {
     pub sent_at: Option<String>,
 }
 
-pub async fn list(db: &Db, page: i64, per_page: i64) -> Result<(Vec<OutboxEntry>, i64)> {
+/// The outbox, newest first. Administrators and programme office staff read it (to see whether
+/// a producer was told); nobody else.
+pub async fn list(db: &Db, user: &CurrentUser, page: i64, per_page: i64) -> Result<(Vec<OutboxEntry>, i64)> {
+    if !user.grants.iter().any(|g| g.role == Role::Admin || g.role.office_programme().is_some()) {
+        return Err(Error::Forbidden);
+    }
     let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox").fetch_one(db.pool()).await?.try_get("n")?;
     let per_page = per_page.clamp(1, 200);
     let rows = sqlx::query(&format!(

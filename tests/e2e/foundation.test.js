@@ -80,6 +80,16 @@ test('a producer signs up on a 360-px phone without horizontal scrolling', async
   await page.selectOption('#commune_id', { label: 'Xã Bình Châu' });
   await Promise.all([page.waitForSelector('.role-list'), page.click('button[type=submit]')]);
   assert.match(await page.textContent('h1'), /Xin chào, Phạm Thị Hồng/);
+  // The welcome notice is waiting: the badge counts it, the list shows it, reading it clears the badge.
+  await page.waitForSelector('#nav-notifications .badge');
+  assert.equal((await page.textContent('#nav-notifications .badge')).trim(), '1');
+  await Promise.all([page.waitForSelector('.notification.unread'), page.click('#nav-notifications')]);
+  assert.match(await page.textContent('.notification'), /Tổ hợp tác bánh tráng Bình Châu/);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(wide <= 0, `notifications page is ${wide}px wider than the screen`);
+  await page.click('#mark-all-read');
+  await page.waitForSelector('.notification:not(.unread)');
+  await page.waitForSelector('#nav-notifications .badge', { state: 'detached' });
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

@@ -51,8 +51,11 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { name: "admin_reset_password", args: &[("user_id", "987654")], access: ADMIN_ONLY },
     Endpoint { name: "admin_set_user_active", args: &[("user_id", "987654"), ("active", "true")], access: ADMIN_ONLY },
     Endpoint { name: "admin_list_audit", args: &[], access: ADMIN_ONLY },
-    Endpoint { name: "admin_list_outbox", args: &[], access: ADMIN_ONLY },
+    Endpoint { name: "admin_list_outbox", args: &[], access: Access::Roles(&["admin", "ocop_office", "spcnnttb_office"]) },
     Endpoint { name: "admin_units", args: &[], access: ADMIN_ONLY },
+    Endpoint { name: "notifications_list", args: &[], access: Access::LoggedIn },
+    Endpoint { name: "notifications_unread", args: &[], access: Access::Public },
+    Endpoint { name: "notifications_mark_read", args: &[], access: Access::LoggedIn },
     Endpoint { name: "logout", args: &[], access: Access::Public },
 ];
 

@@ -203,10 +203,10 @@ pub struct OutboxRow {
 
 #[server(endpoint = "admin_list_outbox")]
 pub async fn list_outbox(page: Option<i64>) -> Result<Page<OutboxRow>, AppError> {
-    require_admin()?;
+    let user = ctx::require_user()?;
     let state = ctx::state()?;
     let page = page_no(page);
-    let (rows, total) = backend::mail::list(&state.db, page, PER_PAGE).await?;
+    let (rows, total) = backend::mail::list(&state.db, &user, page, PER_PAGE).await?;
     Ok(Page {
         items: rows
             .into_iter()

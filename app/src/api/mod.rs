@@ -4,3 +4,4 @@
 
 pub mod admin;
 pub mod auth;
+pub mod notifications;

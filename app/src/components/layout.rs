@@ -3,12 +3,12 @@
 
 use domain::access::Role;
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::{components::A, hooks::use_location};
 
 use crate::{
     api::auth::{keepalive, set_language, Logout, UserView},
     i18n::{set_lang, use_lang, Lang},
-    tr, use_session,
+    tr, use_session, use_unread,
 };
 
 #[component]
@@ -88,6 +88,8 @@ fn nav_items(user: &UserView) -> Vec<NavItem> {
     if user.has(Role::Admin) {
         items.push(NavItem { href: "/admin/users", vi: "Tài khoản", en: "Accounts" });
         items.push(NavItem { href: "/admin/audit", vi: "Nhật ký", en: "Audit log" });
+    }
+    if user.has(Role::Admin) || user.has(Role::OcopOffice) || user.has(Role::SpcnnttbOffice) {
         items.push(NavItem { href: "/admin/outbox", vi: "Hộp thư đi", en: "Outbox" });
     }
     items.push(NavItem { href: "/account", vi: "Mật khẩu", en: "Password" });
@@ -121,6 +123,7 @@ fn Nav(user: Option<UserView>) -> impl IntoView {
                         .into_iter()
                         .map(|i| view! { <A href=i.href>{move || lang.get().pick(i.vi, i.en)}</A> })
                         .collect_view()}
+                    <NotificationsLink/>
                     <span class="nav-user" title=user.login.clone()>{name}</span>
                     <ActionForm action=logout attr:class="inline-form">
                         <button type="submit" class="link-button" id="logout">{tr!("Đăng xuất", "Log out")}</button>
@@ -153,4 +156,32 @@ fn KeepAlive() -> impl IntoView {
             }
         }
     });
+}
+
+/// "Thông báo" with the number of unread notifications; the count is fetched again on every
+/// page change, so news that arrives while someone works shows up without a reload.
+#[component]
+fn NotificationsLink() -> impl IntoView {
+    let lang = use_lang();
+    let unread = use_unread();
+    let location = use_location();
+    Effect::new(move |prev: Option<String>| {
+        let path = location.pathname.get();
+        if prev.is_some_and(|p| p != path) {
+            unread.refresh();
+        }
+        path
+    });
+    let count = move || unread.count.get().and_then(|r| r.ok()).unwrap_or(0);
+    view! {
+        <A href="/notifications" attr:id="nav-notifications">
+            {move || lang.get().pick("Thông báo", "Notifications")}
+            <Transition fallback=|| ()>
+                {move || (count() > 0).then(|| view! {
+                    <span class="badge" aria-label=move || lang.get().pick(
+                        format!("{} chưa đọc", count()), format!("{} unread", count()))>{count}</span>
+                })}
+            </Transition>
+        </A>
+    }
 }

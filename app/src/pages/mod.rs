@@ -5,6 +5,7 @@ mod admin_users;
 mod home;
 mod login;
 mod not_found;
+mod notifications;
 mod signup;
 
 pub use account::AccountPage;
@@ -14,4 +15,5 @@ pub use admin_users::AdminUsersPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
+pub use notifications::NotificationsPage;
 pub use signup::SignupPage;
