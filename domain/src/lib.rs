@@ -7,6 +7,7 @@
 //!   ([`issue`] names the place of every problem); [`catalogue`] holds the shipped files.
 //! - [`sheet`]: one judge's answers and their total; [`aggregate`]: the council's statistics;
 //!   [`rating`]: stars, the mandatory cap and the outcome at a level.
+//! - [`council`]: who scores, conflicts of interest, who sees which scores in each phase.
 //! - [`certificate`]: validity dates; [`workflow`]: state machines; [`values`]: validated inputs.
 
 // Unit tests may unwrap: a panic there is a failing test, not a 500.
@@ -16,6 +17,7 @@ pub mod access;
 pub mod aggregate;
 pub mod catalogue;
 pub mod certificate;
+pub mod council;
 pub mod form;
 pub mod issue;
 pub mod points;

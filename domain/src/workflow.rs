@@ -57,6 +57,10 @@ macro_rules! labelled_enum {
     };
 }
 
+/// Shared with [`crate::council`]; the expansion names `Serialize`, `Deserialize`, `fmt` and
+/// `Label`, which the using module imports.
+pub(crate) use labelled_enum;
+
 fn role_label(role: Role) -> Label {
     Label { code: role.code(), vi: role.name_vi(), en: role.name_en() }
 }
