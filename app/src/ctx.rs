@@ -53,3 +53,17 @@ pub fn set_cookie(value: String) {
         opts.append_header(http::header::SET_COOKIE, v);
     }
 }
+
+/// Converts a service-layer value into the API type of the same shape (the API types are the
+/// wire format; the service types stay on the server).
+pub fn wire<T: serde::Serialize, U: serde::de::DeserializeOwned>(value: T) -> AppResult<U> {
+    serde_json::to_value(value).and_then(serde_json::from_value).map_err(|e| {
+        tracing::error!(error = %e, "API shape mismatch");
+        AppError::Internal { reference: request_id().unwrap_or_else(|| "-".into()) }
+    })
+}
+
+/// Request facts and the caller, for service calls that write.
+pub fn caller() -> AppResult<(CurrentUser, RequestMeta, AppState)> {
+    Ok((require_user()?, request_meta(), state()?))
+}

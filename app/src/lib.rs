@@ -110,6 +110,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/audit") view=AdminAuditPage/>
                     <Route path=path!("/admin/outbox") view=AdminOutboxPage/>
                     <Route path=path!("/notifications") view=NotificationsPage/>
+                    <Route path=path!("/producer/profile") view=ProducerProfilePage/>
+                    <Route path=path!("/products") view=ProductsPage/>
+                    <Route path=path!("/products/:id") view=ProductEditPage/>
+                    <Route path=path!("/dossiers") view=MyDossiersPage/>
+                    <Route path=path!("/dossiers/:id") view=DossierPage/>
+                    <Route path=path!("/dossiers/:id/print/:form") view=PrintPage/>
+                    <Route path=path!("/office/rounds") view=RoundsPage/>
+                    <Route path=path!("/office/rounds/:id") view=RoundPage/>
+                    <Route path=path!("/office/dossiers") view=IntakePage/>
+                    <Route path=path!("/commune/dossiers") view=CommuneDossiersPage/>
                 </Routes>
             </Layout>
         </Router>

@@ -48,7 +48,7 @@ fn unique_clash(e: Error, field: &str) -> Error {
     if e.is_unique_violation() { clash(field) } else { e }
 }
 
-async fn login_taken(db: &Db, email: Option<&str>, phone: Option<&str>, except: Option<i64>) -> Result<()> {
+pub(crate) async fn login_taken(db: &Db, email: Option<&str>, phone: Option<&str>, except: Option<i64>) -> Result<()> {
     for (column, value) in [("email", email), ("phone", phone)] {
         let Some(value) = value else { continue };
         let n: i64 = sqlx::query(&format!("SELECT COUNT(*) AS n FROM users WHERE {column} = $1 AND id <> $2"))
@@ -64,12 +64,12 @@ async fn login_taken(db: &Db, email: Option<&str>, phone: Option<&str>, except: 
     Ok(())
 }
 
-struct Contact {
-    email: Option<String>,
-    phone: Option<String>,
+pub(crate) struct Contact {
+    pub email: Option<String>,
+    pub phone: Option<String>,
 }
 
-fn contact(email: &str, phone: &str) -> Result<Contact> {
+pub(crate) fn contact(email: &str, phone: &str) -> Result<Contact> {
     let email = if email.trim().is_empty() { None } else { Some(validate::email("email", email)?) };
     let phone = if phone.trim().is_empty() { None } else { Some(validate::phone("phone", phone)?) };
     if email.is_none() && phone.is_none() {

@@ -44,6 +44,10 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     pub mail_from: String,
     pub max_request_bytes: usize,
+    /// Largest uploaded file (`MAX_FILE_MB`, default 20).
+    pub max_file_bytes: u64,
+    /// Largest total of one dossier's files (`MAX_DOSSIER_MB`, default 200).
+    pub max_dossier_bytes: u64,
     pub log_json: bool,
 }
 
@@ -112,6 +116,8 @@ impl Config {
             smtp,
             mail_from: var("MAIL_FROM").unwrap_or_else(|| "binhchon <no-reply@localhost>".into()),
             max_request_bytes: parse("MAX_REQUEST_BYTES", 2 * 1024 * 1024)?,
+            max_file_bytes: parse::<u64>("MAX_FILE_MB", 20)?.saturating_mul(1024 * 1024),
+            max_dossier_bytes: parse::<u64>("MAX_DOSSIER_MB", 200)?.saturating_mul(1024 * 1024),
             log_json: flag("LOG_JSON", false)?,
         })
     }

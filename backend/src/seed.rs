@@ -200,3 +200,202 @@ pub async fn load_demo(db: &Db) -> Result<bool> {
     tx.commit().await?;
     Ok(true)
 }
+
+/// A one-page PDF, so demo dossiers carry a real document that opens in any viewer.
+fn demo_pdf(title: &str) -> Vec<u8> {
+    let text: String = title.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ').collect();
+    let content = format!("BT /F1 18 Tf 60 760 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    out
+}
+
+/// A plain photo-like picture (a coloured product shape on a light background) as PNG.
+fn demo_photo(rgb: [u8; 3], variant: u32) -> Vec<u8> {
+    let (w, h) = (480u32, 360u32);
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let (cx, cy) = (w as i64 / 2, h as i64 / 2 + variant as i64 * 10);
+        let (dx, dy) = (x as i64 - cx, y as i64 - cy);
+        let inside = match variant {
+            0 => dx.abs() < 90 && dy.abs() < 130,
+            1 => dx.abs() < 50 && dy.abs() < 130,
+            _ => dx * dx + dy * dy < 110 * 110,
+        };
+        if inside { image::Rgb(rgb) } else { image::Rgb([240, 238, 228]) }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).expect("PNG encodes in memory");
+    out.into_inner()
+}
+
+async fn store_bytes(data_dir: &std::path::Path, bytes: &[u8], accepted: &[String]) -> Result<crate::files::Received> {
+    let mut inc = crate::files::Incoming::start(data_dir, u64::MAX).await?;
+    inc.write(bytes).await?;
+    inc.finish(data_dir, accepted).await
+}
+
+async fn demo_user(db: &Db, email: &str) -> Result<auth::CurrentUser> {
+    let id: i64 = sqlx::query("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or_else(|| Error::Seed(format!("demo account {email} missing")))?
+        .try_get("id")?;
+    auth::load_user(db, id).await?.ok_or_else(|| Error::Seed(format!("demo account {email} inactive")))
+}
+
+/// The demo's programme data, made through the same services people use: the producer's
+/// profile, three products with photos, an open round of each kind (one at the province under
+/// the 2025 rules, where the commune confirms first), and submitted dossiers.
+pub async fn load_demo_programmes(db: &Db, data_dir: &std::path::Path) -> Result<bool> {
+    const NAME: &str = "demo-programmes";
+    const VERSION: &str = "1";
+    if already_loaded(db, NAME, VERSION).await? {
+        return Ok(false);
+    }
+    let meta = auth::RequestMeta::default();
+    let producer = demo_user(db, "chuthe@demo.binhchon.vn").await?;
+    let ocop = demo_user(db, "ocop@demo.binhchon.vn").await?;
+    let ocop_province = demo_user(db, "ocop.tinh@demo.binhchon.vn").await?;
+    let spcnnttb = demo_user(db, "spcnnttb@demo.binhchon.vn").await?;
+    let profile = crate::producers::own_profile(db, &producer).await?;
+    crate::producers::update_profile(
+        db,
+        &producer,
+        &meta,
+        &crate::producers::ProfileInput {
+            name: profile.name.clone(),
+            producer_type: profile.producer_type.code().into(),
+            registration_no: "4300123456".into(),
+            tax_code: "4300123456".into(),
+            representative: "Ngô Thị Thu".into(),
+            representative_title: "Giám đốc".into(),
+            address: "Thôn Mỹ Long".into(),
+            commune_id: Some(profile.commune_id),
+            phone: "0912000001".into(),
+            email: "chuthe@demo.binhchon.vn".into(),
+        },
+    )
+    .await?;
+
+    let product = |programme: &str, name: &str, group: &str, description: &str, raw: &str, packaging: &str| crate::products::ProductInput {
+        programme: programme.into(),
+        name: name.into(),
+        group_code: group.into(),
+        description: description.into(),
+        raw_materials: raw.into(),
+        packaging: packaging.into(),
+        items: Vec::new(),
+    };
+    let rice = crate::products::create(db, &producer, &meta, &product(
+        "ocop", "Gạo hữu cơ Bình Chánh (demo)", "I.2.a",
+        "Gạo trắng hạt dài, canh tác hữu cơ, không dùng thuốc bảo vệ thực vật hóa học. Hạn sử dụng 12 tháng.",
+        "Lúa giống ST25 trồng tại cánh đồng thôn Mỹ Long, xã Bình Chánh.",
+        "Túi PE hút chân không 2 kg và 5 kg, nhãn ghi đủ thông tin theo Nghị định 43/2017/NĐ-CP.",
+    )).await?;
+    let fish_sauce = crate::products::create(db, &producer, &meta, &product(
+        "ocop", "Nước mắm cá cơm truyền thống (demo)", "I.3.d",
+        "Nước mắm ủ chượp 12 tháng trong thùng gỗ, độ đạm 30°N.",
+        "Cá cơm than đánh bắt vùng biển Bình Sơn, muối hạt Sa Huỳnh.",
+        "Chai thủy tinh 500 ml, nhãn in mã QR truy xuất nguồn gốc.",
+    )).await?;
+    let hat = crate::products::create(db, &producer, &meta, &product(
+        "spcnnttb", "Nón lá Bình Chánh (demo)", "1",
+        "Nón lá bài thơ chằm tay 16 vòng, vành tre, lá buông phơi sương.",
+        "Lá buông, tre, cước từ các hộ trong xã.",
+        "Hộp giấy tái chế, tem nhãn của hợp tác xã.",
+    )).await?;
+    let photos = [([196, 160, 90], rice), ([150, 70, 30], fish_sauce), ([210, 190, 120], hat)];
+    for (colour, id) in photos {
+        for (variant, view) in ["front", "side", "top"].into_iter().enumerate() {
+            let received = store_bytes(data_dir, &demo_photo(colour, variant as u32), &[]).await?;
+            crate::products::add_photo(db, data_dir, &producer, &meta, id, view, &format!("{view}.png"), &received).await?;
+        }
+    }
+
+    let today = crate::rounds::today_vn();
+    let window = |round: &str, unit_code: &str, programme: &str, rule_set: &str| {
+        let round = round.to_string();
+        let unit_code = unit_code.to_string();
+        let programme = programme.to_string();
+        let rule_set = rule_set.to_string();
+        async move {
+            let unit = units::by_code(db, &unit_code).await?.ok_or_else(|| Error::Seed(format!("unit {unit_code} missing")))?;
+            Ok::<_, Error>(crate::rounds::RoundInput {
+                programme,
+                rule_set,
+                name: round,
+                unit_id: Some(unit.id),
+                year: Some(i64::from(chrono::Datelike::year(&today))),
+                registration_opens: (today - chrono::Duration::days(7)).to_string(),
+                registration_closes: (today + chrono::Duration::days(30)).to_string(),
+                scoring_opens: (today + chrono::Duration::days(40)).to_string(),
+                scoring_closes: (today + chrono::Duration::days(50)).to_string(),
+            })
+        }
+    };
+    let ocop_round = crate::rounds::create(db, &ocop, &meta, &window("Đánh giá, phân hạng sản phẩm OCOP huyện Bình Sơn (demo)", "quang-ngai/binh-son", "ocop", "ocop-qd148-2023@1").await?).await?;
+    let province_round = crate::rounds::create(db, &ocop_province, &meta, &window("Đánh giá, phân hạng sản phẩm OCOP tỉnh Quảng Ngãi (demo)", "quang-ngai", "ocop", "ocop-qd148-qd1489-2025@1").await?).await?;
+    let spcnnttb_round = crate::rounds::create(db, &spcnnttb, &meta, &window("Bình chọn sản phẩm CNNT tiêu biểu huyện Bình Sơn (demo)", "quang-ngai/binh-son", "spcnnttb", "spcnnttb-tt26-2014-tt14-2018@1").await?).await?;
+    crate::rounds::act(db, &ocop, &meta, ocop_round, "open_registration").await?;
+    crate::rounds::act(db, &ocop_province, &meta, province_round, "open_registration").await?;
+    crate::rounds::act(db, &spcnnttb, &meta, spcnnttb_round, "open_registration").await?;
+
+    // A dossier with every required document, submitted; and a draft to continue.
+    let file_dossier = |round_id: i64, product_id: i64, submit: bool| {
+        let producer = producer.clone();
+        let meta = meta.clone();
+        async move {
+            let id = crate::dossiers::create(
+                db,
+                &producer,
+                &meta,
+                &crate::dossiers::NewDossier { round_id, product_id, registration_type: "first".into(), ..Default::default() },
+            )
+            .await?;
+            let d = crate::dossiers::load(db, &producer, id).await?;
+            for item in d.items.iter().filter(|i| i.item.required && !i.satisfied && i.item.kind == domain::ruleset::ItemKind::Document) {
+                let pdf = demo_pdf(&format!("binhchon demo {}", item.item.code));
+                let received = store_bytes(data_dir, &pdf, &[]).await?;
+                crate::dossiers::add_file(db, data_dir, u64::MAX, &producer, &meta, id, &item.item.code, &format!("{}.pdf", item.item.code), &received).await?;
+            }
+            if submit {
+                let version = crate::dossiers::dossier_ref(db, id).await?.version;
+                crate::dossiers::act(
+                    db,
+                    &producer,
+                    &meta,
+                    id,
+                    &crate::dossiers::ActionInput { action: "submit".into(), version, declaration: true, ..Default::default() },
+                )
+                .await?;
+            }
+            Ok::<_, Error>(id)
+        }
+    };
+    file_dossier(spcnnttb_round, hat, true).await?;
+    file_dossier(province_round, fish_sauce, true).await?;
+    file_dossier(ocop_round, rice, false).await?;
+
+    let mut tx = db.begin().await?;
+    mark_loaded(&mut tx, NAME, VERSION).await?;
+    tx.commit().await?;
+    Ok(true)
+}

@@ -244,6 +244,15 @@ pub mod dossier {
         }
     }
 
+    labelled_enum! {
+        /// Hình thức đăng ký: lần đầu, nâng hạng, hoặc đánh giá lại khi giấy chứng nhận sắp hết hạn.
+        RegistrationType {
+            First => ("first", "Đăng ký lần đầu", "First registration"),
+            Upgrade => ("upgrade", "Đăng ký nâng hạng", "Upgrade"),
+            Reevaluation => ("reevaluation", "Đánh giá lại (giấy chứng nhận sắp hết hạn)", "Re-evaluation (certificate expiring)"),
+        }
+    }
+
     /// The round a dossier belongs to, and what its rule set says about dossiers.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
     pub struct DossierContext {

@@ -127,6 +127,8 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request, n
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let logged_in = req.extensions().get::<SessionToken>().is_some();
     let static_file = req.uri().path().starts_with("/pkg/");
+    // Stored documents open inside the dossier page's viewer, so they may be framed by this site.
+    let stored_file = req.uri().path().starts_with("/files/") && req.method() == Method::GET;
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     let csp = format!(
@@ -134,11 +136,16 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request, n
          img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
          form-action 'self'; frame-ancestors 'none'"
     );
-    if let Ok(v) = HeaderValue::from_str(&csp) {
-        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    if stored_file {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'self'"));
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+    } else {
+        if let Ok(v) = HeaderValue::from_str(&csp) {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"));
     h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));

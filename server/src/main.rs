@@ -9,6 +9,7 @@
 //! binhchon routes                       print the API endpoints as JSON (permission test)
 //! ```
 
+mod files;
 mod http;
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
@@ -68,6 +69,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         }
     };
     let max_body = state.config.max_request_bytes;
+    let max_upload = usize::try_from(state.config.max_file_bytes).unwrap_or(usize::MAX).saturating_add(1024 * 1024);
     let app = Router::new()
         .route("/healthz", get(healthz).with_state(state.clone()))
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
@@ -93,14 +95,17 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             }),
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(context, shell))
-        .with_state(leptos_options);
+        .with_state(leptos_options)
+        .layer(RequestBodyLimitLayer::new(max_body))
+        // Uploads stream to disk and enforce MAX_FILE_MB themselves; the cap here only stops
+        // a body that is far beyond it.
+        .merge(files::router(state.clone()).layer(RequestBodyLimitLayer::new(max_upload)));
     // Outermost last: identify the request, then add headers to everything below it —
     // including the cross-site guard's refusals.
     app.layer(middleware::from_fn(http::api_error_status))
         .layer(middleware::from_fn_with_state(state.clone(), http::cross_site_guard))
         .layer(middleware::from_fn_with_state(state.clone(), http::security_headers))
         .layer(middleware::from_fn_with_state(state.clone(), http::identify))
-        .layer(RequestBodyLimitLayer::new(max_body))
         .layer(middleware::from_fn(http::too_large_as_api_error))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
@@ -155,6 +160,9 @@ async fn seed(state: &AppState) -> anyhow::Result<()> {
     if std::env::var("SEED_DEMO").is_ok_and(|v| v == "1") {
         if backend::seed::load_demo(&state.db).await? {
             tracing::info!("loaded the demo data set");
+        }
+        if backend::seed::load_demo_programmes(&state.db, &state.config.data_dir).await? {
+            tracing::info!("loaded the demo products, rounds and dossiers");
         }
         let demo = backend::seed::demo_file()?;
         println!("\nTài khoản mẫu / demo accounts (mật khẩu / password: {}):", demo.password);

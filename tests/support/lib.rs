@@ -251,6 +251,30 @@ impl Client {
         (status, parse_body(res.text().await.unwrap_or_default()))
     }
 
+    /// Calls a server function that takes a JSON body.
+    pub async fn call_json(&self, endpoint: &str, body: Value) -> (u16, Value) {
+        self.post_raw(endpoint, "application/json", body.to_string().into_bytes()).await
+    }
+
+    /// Uploads a file the way the page does: the bytes as the body, the name percent-encoded.
+    pub async fn upload(&self, path: &str, file_name: &str, bytes: Vec<u8>) -> (u16, Value) {
+        let encoded: String = file_name
+            .bytes()
+            .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+            .collect();
+        let res = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/octet-stream")
+            .header("x-file-name", encoded)
+            .body(bytes)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        (status, parse_body(res.text().await.unwrap_or_default()))
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http.get(format!("{}{path}", self.base)).send().await.expect("request")
     }
@@ -264,6 +288,18 @@ impl Client {
         assert_eq!(status, 200, "whoami: {body}");
         body
     }
+}
+
+/// A small valid PDF (what a scanned form looks like to the server: `%PDF-` and a body).
+pub fn pdf_bytes(label: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {label}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n").into_bytes()
+}
+
+/// A PNG signature followed by filler: enough for the type check (the thumbnail just fails).
+pub fn png_bytes(seed: u8) -> Vec<u8> {
+    let mut v = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    v.extend(std::iter::repeat(seed).take(64));
+    v
 }
 
 /// The error code of an API error body (`{"code": "forbidden"}`).

@@ -4,4 +4,8 @@
 
 pub mod admin;
 pub mod auth;
+pub mod dossiers;
 pub mod notifications;
+pub mod producer;
+pub mod products;
+pub mod rounds;

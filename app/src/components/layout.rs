@@ -89,6 +89,18 @@ fn nav_items(user: &UserView) -> Vec<NavItem> {
         items.push(NavItem { href: "/admin/users", vi: "Tài khoản", en: "Accounts" });
         items.push(NavItem { href: "/admin/audit", vi: "Nhật ký", en: "Audit log" });
     }
+    if user.has(Role::Producer) {
+        items.push(NavItem { href: "/producer/profile", vi: "Hồ sơ chủ thể", en: "Profile" });
+        items.push(NavItem { href: "/products", vi: "Sản phẩm", en: "Products" });
+        items.push(NavItem { href: "/dossiers", vi: "Hồ sơ đăng ký", en: "Dossiers" });
+    }
+    if user.has(Role::OcopOffice) || user.has(Role::SpcnnttbOffice) {
+        items.push(NavItem { href: "/office/rounds", vi: "Đợt", en: "Rounds" });
+        items.push(NavItem { href: "/office/dossiers", vi: "Tiếp nhận hồ sơ", en: "Intake" });
+    }
+    if user.has(Role::CommuneOfficer) {
+        items.push(NavItem { href: "/commune/dossiers", vi: "Hồ sơ của xã", en: "Commune dossiers" });
+    }
     if user.has(Role::Admin) || user.has(Role::OcopOffice) || user.has(Role::SpcnnttbOffice) {
         items.push(NavItem { href: "/admin/outbox", vi: "Hộp thư đi", en: "Outbox" });
     }
@@ -172,14 +184,17 @@ fn NotificationsLink() -> impl IntoView {
         }
         path
     });
-    let count = move || unread.count.get().and_then(|r| r.ok()).unwrap_or(0);
     view! {
         <A href="/notifications" attr:id="nav-notifications">
             {move || lang.get().pick("Thông báo", "Notifications")}
+            // Awaited, not read: the server and the browser then render the badge from the same value.
             <Transition fallback=|| ()>
-                {move || (count() > 0).then(|| view! {
-                    <span class="badge" aria-label=move || lang.get().pick(
-                        format!("{} chưa đọc", count()), format!("{} unread", count()))>{count}</span>
+                {move || Suspend::new(async move {
+                    let count = unread.count.await.unwrap_or(0);
+                    (count > 0).then(|| view! {
+                        <span class="badge" aria-label=move || lang.get().pick(
+                            format!("{count} chưa đọc"), format!("{count} unread"))>{count}</span>
+                    })
                 })}
             </Transition>
         </A>

@@ -57,10 +57,38 @@ fn Welcome() -> impl IntoView {
     }
 }
 
+type Step = (&'static str, &'static str, &'static str, &'static str, &'static str);
+
+/// Where each role starts its work.
+fn next_steps(user: &UserView) -> Vec<Step> {
+    use domain::access::Role;
+    let mut out: Vec<Step> = Vec::new();
+    if user.has(Role::Producer) {
+        out.push(("/producer/profile", "Hồ sơ chủ thể", "Producer profile",
+            "Thông tin in vào phiếu đăng ký: số đăng ký kinh doanh, người đại diện, địa chỉ.", "What the registration form prints: registration number, representative, address."));
+        out.push(("/products", "Sản phẩm", "Products",
+            "Nhập sản phẩm và ảnh một lần, dùng cho mọi đợt.", "Enter products and photos once, for every round."));
+        out.push(("/dossiers", "Hồ sơ đăng ký", "Dossiers",
+            "Các đợt đang nhận hồ sơ, hạn nộp, và việc cần làm tiếp với từng hồ sơ.", "Rounds open for filing, deadlines, and what to do next with each dossier."));
+    }
+    if user.has(Role::OcopOffice) || user.has(Role::SpcnnttbOffice) {
+        out.push(("/office/rounds", "Đợt đánh giá", "Rounds",
+            "Tạo đợt, mở và đóng nhận hồ sơ, điều chỉnh danh mục hồ sơ.", "Create rounds, open and close registration, adapt the checklist."));
+        out.push(("/office/dossiers", "Tiếp nhận hồ sơ", "Dossier intake",
+            "Kiểm tra hồ sơ, yêu cầu bổ sung, tiếp nhận hoặc từ chối.", "Check dossiers, ask for supplements, accept or reject."));
+    }
+    if user.has(Role::CommuneOfficer) {
+        out.push(("/commune/dossiers", "Hồ sơ của xã", "Commune dossiers",
+            "Xác nhận hoặc trả lại hồ sơ của chủ thể trên địa bàn.", "Confirm or return the dossiers of producers in your commune."));
+    }
+    out
+}
+
 #[component]
 fn Dashboard(user: UserView) -> impl IntoView {
     let lang = use_lang();
     let roles = user.roles.clone();
+    let steps = next_steps(&user);
     view! {
         <h1>{move || lang.get().pick(format!("Xin chào, {}", user.full_name), format!("Hello, {}", user.full_name))}</h1>
         <section class="panel">
@@ -74,6 +102,14 @@ fn Dashboard(user: UserView) -> impl IntoView {
                 }).collect_view()}
             </ul>
             <p class="muted">{move || lang.get().pick(format!("Đăng nhập bằng: {}", user.login), format!("Logged in as: {}", user.login))}</p>
+        </section>
+        <section class="cards">
+            {steps.into_iter().map(|(href, title_vi, title_en, text_vi, text_en)| view! {
+                <article class="card">
+                    <h2><A href=href>{move || lang.get().pick(title_vi, title_en)}</A></h2>
+                    <p>{move || lang.get().pick(text_vi, text_en)}</p>
+                </article>
+            }).collect_view()}
         </section>
     }
 }

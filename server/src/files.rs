@@ -1,0 +1,234 @@
+//! Uploads and downloads of dossier documents and product photos. Plain HTTP routes beside the
+//! API: an upload's body is the file itself (the browser sends it with progress), streamed to
+//! disk under the size limit; a download is checked against who may see the dossier or product.
+//!
+//!   POST /files/products/{id}/photos?view=front     body: the photo; header x-file-name
+//!   POST /files/dossiers/{id}/items/{item}          body: the document; header x-file-name
+//!   GET  /files/photos/{id}[?thumb=1]
+//!   GET  /files/documents/{id}[?thumb=1]
+
+use app::errors::AppError;
+use axum::{
+    body::Body,
+    extract::{Path, Query, Request, State},
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use backend::{
+    auth::{CurrentUser, RequestMeta},
+    dossiers,
+    files::{self, Incoming, Received},
+    products, AppState,
+};
+use serde::Deserialize;
+use tower::ServiceExt;
+
+use crate::http::api_error;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/files/products/{id}/photos", post(upload_photo))
+        .route("/files/dossiers/{id}/items/{item}", post(upload_document))
+        .route("/files/photos/{id}", get(download_photo))
+        .route("/files/documents/{id}", get(download_document))
+        .with_state(state)
+}
+
+fn meta(req: &Request) -> RequestMeta {
+    req.extensions().get::<RequestMeta>().cloned().unwrap_or_default()
+}
+
+/// The backend's error as the API's JSON error, with the request id for internal failures.
+fn fail(e: backend::Error, meta: &RequestMeta) -> Response {
+    use backend::Error as E;
+    let err = match e {
+        E::Unauthenticated => AppError::Unauthenticated,
+        E::Forbidden => AppError::Forbidden,
+        E::NotFound => AppError::NotFound,
+        E::Invalid { field, msg } => AppError::Invalid { field, vi: msg.vi, en: msg.en },
+        E::Conflict(msg) => AppError::Conflict { vi: msg.vi, en: msg.en },
+        E::RateLimited { retry_after_secs } => AppError::RateLimited { retry_after_secs },
+        other => {
+            let reference = meta.request_id.clone().unwrap_or_else(|| "-".into());
+            tracing::error!(error = %other, %reference, "file request failed");
+            AppError::Internal { reference }
+        }
+    };
+    api_error(err)
+}
+
+fn user(req: &Request) -> Result<CurrentUser, Response> {
+    match req.extensions().get::<CurrentUser>() {
+        None => Err(api_error(AppError::Unauthenticated)),
+        Some(u) if u.must_change_password => Err(api_error(AppError::PasswordChangeRequired)),
+        Some(u) => Ok(u.clone()),
+    }
+}
+
+/// The file's name as the browser sent it (percent-encoded UTF-8, so any Vietnamese name survives).
+fn file_name(req: &Request) -> String {
+    let raw = req.headers().get("x-file-name").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let decoded = percent_decode(raw);
+    files::clean_name(&decoded)
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Streams the request body into the store; a body over the limit is cut off and refused.
+async fn receive(state: &AppState, req: Request, accepted: &[String]) -> Result<Received, backend::Error> {
+    use futures_util::StreamExt;
+    let mut incoming = Incoming::start(&state.config.data_dir, state.config.max_file_bytes).await?;
+    let mut stream = req.into_body().into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| {
+            backend::Error::invalid("file", "Tải lên bị gián đoạn. Hãy kiểm tra mạng rồi thử lại.", "The upload was interrupted. Check your connection and try again.")
+        })?;
+        incoming.write(&chunk).await?;
+    }
+    incoming.finish(&state.config.data_dir, accepted).await
+}
+
+#[derive(Deserialize)]
+struct PhotoQuery {
+    view: Option<String>,
+}
+
+async fn upload_photo(State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<PhotoQuery>, req: Request) -> Response {
+    let meta = meta(&req);
+    let user = match user(&req) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let view = q.view.unwrap_or_default();
+    // Refuse before reading the body: wrong product, wrong owner, unknown view.
+    if let Err(e) = products::editable(&state.db, &user, id).await {
+        return fail(e, &meta);
+    }
+    if let Err(e) = products::check_view(&view) {
+        return fail(e, &meta);
+    }
+    let name = file_name(&req);
+    let received = match receive(&state, req, &products::photo_types()).await {
+        Ok(r) => r,
+        Err(e) => return fail(e, &meta),
+    };
+    match products::add_photo(&state.db, &state.config.data_dir, &user, &meta, id, &view, &name, &received).await {
+        Ok(photo_id) => (StatusCode::CREATED, Json(serde_json::json!({"id": photo_id}))).into_response(),
+        Err(e) => fail(e, &meta),
+    }
+}
+
+async fn upload_document(State(state): State<AppState>, Path((id, item)): Path<(i64, String)>, req: Request) -> Response {
+    let meta = meta(&req);
+    let user = match user(&req) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let accepted = match dossiers::check_upload(&state.db, &user, id, &item).await {
+        Ok((_, types)) => types,
+        Err(e) => return fail(e, &meta),
+    };
+    let name = file_name(&req);
+    let received = match receive(&state, req, &accepted).await {
+        Ok(r) => r,
+        Err(e) => return fail(e, &meta),
+    };
+    match dossiers::add_file(&state.db, &state.config.data_dir, state.config.max_dossier_bytes, &user, &meta, id, &item, &name, &received).await {
+        Ok(file_id) => (StatusCode::CREATED, Json(serde_json::json!({"id": file_id}))).into_response(),
+        Err(e) => fail(e, &meta),
+    }
+}
+
+#[derive(Deserialize)]
+struct ThumbQuery {
+    thumb: Option<u8>,
+}
+
+async fn download_photo(State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<ThumbQuery>, req: Request) -> Response {
+    let meta = meta(&req);
+    let user = match user(&req) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match products::photo_file(&state.db, &user, id).await {
+        Ok((file_id, name)) => serve(&state, file_id, name, q.thumb == Some(1), req, &meta).await,
+        Err(e) => fail(e, &meta),
+    }
+}
+
+async fn download_document(State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<ThumbQuery>, req: Request) -> Response {
+    let meta = meta(&req);
+    let user = match user(&req) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match dossiers::file_for_download(&state.db, &user, id).await {
+        Ok((file_id, name)) => serve(&state, file_id, name, q.thumb == Some(1), req, &meta).await,
+        Err(e) => fail(e, &meta),
+    }
+}
+
+/// `inline` so PDFs and pictures open in the browser's viewer; the name in both forms so every
+/// browser keeps the Vietnamese characters.
+fn disposition(name: &str) -> HeaderValue {
+    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    HeaderValue::from_str(&format!("inline; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("inline"))
+}
+
+async fn serve(state: &AppState, file_id: i64, name: String, thumb: bool, req: Request, meta: &RequestMeta) -> Response {
+    let d = match files::download(&state.db, &state.config.data_dir, file_id, name, thumb).await {
+        Ok(d) => d,
+        Err(e) => return fail(e, meta),
+    };
+    // ServeFile answers range requests (the PDF viewer asks for pages) and HEAD.
+    let res = match tower_http::services::ServeFile::new(&d.path).oneshot(req).await {
+        Ok(r) => r,
+        Err(e) => match e {},
+    };
+    if res.status() == StatusCode::NOT_FOUND {
+        tracing::error!(file_id, path = %d.path.display(), "stored file missing on disk");
+        return fail(backend::Error::Internal("stored file missing".into()), meta);
+    }
+    let (mut parts, body) = res.into_parts();
+    if let Ok(v) = HeaderValue::from_str(&d.mime) {
+        parts.headers.insert(header::CONTENT_TYPE, v);
+    }
+    parts.headers.insert(header::CONTENT_DISPOSITION, disposition(&d.file_name));
+    parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600"));
+    Response::from_parts(parts, Body::new(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_survive_percent_encoding() {
+        assert_eq!(percent_decode("Gi%E1%BA%A5y%20ph%C3%A9p.pdf"), "Giấy phép.pdf");
+        assert_eq!(percent_decode("bad%zz%"), "bad%zz%");
+        assert!(disposition("Giấy phép.pdf").to_str().unwrap().contains("filename*=UTF-8''Gi%E1%BA%A5y%20ph%C3%A9p.pdf"));
+    }
+}
