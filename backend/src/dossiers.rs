@@ -385,7 +385,7 @@ pub async fn check_upload(db: &Db, user: &CurrentUser, id: i64, item_code: &str)
 
 async fn total_bytes(db: &Db, id: i64) -> Result<i64> {
     Ok(sqlx::query(
-        "SELECT COALESCE(SUM(s.size_bytes), 0) AS n FROM dossier_files f JOIN stored_files s ON s.id = f.file_id WHERE f.dossier_id = $1",
+        "SELECT CAST(COALESCE(SUM(s.size_bytes), 0) AS BIGINT) AS n FROM dossier_files f JOIN stored_files s ON s.id = f.file_id WHERE f.dossier_id = $1",
     )
     .bind(id)
     .fetch_one(db.pool())
