@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::{
@@ -102,24 +102,24 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/signup") view=SignupPage/>
-                    <Route path=path!("/account") view=AccountPage/>
-                    <Route path=path!("/admin/users") view=AdminUsersPage/>
-                    <Route path=path!("/admin/audit") view=AdminAuditPage/>
-                    <Route path=path!("/admin/outbox") view=AdminOutboxPage/>
-                    <Route path=path!("/notifications") view=NotificationsPage/>
-                    <Route path=path!("/producer/profile") view=ProducerProfilePage/>
-                    <Route path=path!("/products") view=ProductsPage/>
-                    <Route path=path!("/products/:id") view=ProductEditPage/>
-                    <Route path=path!("/dossiers") view=MyDossiersPage/>
-                    <Route path=path!("/dossiers/:id") view=DossierPage/>
-                    <Route path=path!("/dossiers/:id/print/:form") view=PrintPage/>
-                    <Route path=path!("/office/rounds") view=RoundsPage/>
-                    <Route path=path!("/office/rounds/:id") view=RoundPage/>
-                    <Route path=path!("/office/dossiers") view=IntakePage/>
-                    <Route path=path!("/commune/dossiers") view=CommuneDossiersPage/>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/outbox") view=AdminOutboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/producer/profile") view=ProducerProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/products") view=ProductsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/products/:id") view=ProductEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dossiers") view=MyDossiersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dossiers/:id") view=DossierPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dossiers/:id/print/:form") view=PrintPage ssr=SsrMode::Async/>
+                    <Route path=path!("/office/rounds") view=RoundsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/office/rounds/:id") view=RoundPage ssr=SsrMode::Async/>
+                    <Route path=path!("/office/dossiers") view=IntakePage ssr=SsrMode::Async/>
+                    <Route path=path!("/commune/dossiers") view=CommuneDossiersPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -14,6 +14,7 @@ use crate::{
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let session = use_session();
+    let unread = use_unread();
     view! {
         <a class="skip-link" href="#main">{tr!("Bỏ qua, tới nội dung chính", "Skip to main content")}</a>
         <header class="site-header">
@@ -25,10 +26,14 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </A>
                 <LangSwitch/>
             </div>
+            // One Suspend for everything the navigation shows: a Transition nested inside it would be
+            // created at a different moment on the server and in the browser, which shifts the ids
+            // of the page's resources and breaks hydration.
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let user = session.user.await.ok().flatten();
-                    view! { <Nav user=user/> }
+                    let unread = unread.count.await.unwrap_or(0);
+                    view! { <Nav user=user unread=unread/> }
                 })}
             </Transition>
         </header>
@@ -109,7 +114,7 @@ fn nav_items(user: &UserView) -> Vec<NavItem> {
 }
 
 #[component]
-fn Nav(user: Option<UserView>) -> impl IntoView {
+fn Nav(user: Option<UserView>, unread: i64) -> impl IntoView {
     let lang = use_lang();
     match user {
         None => view! {
@@ -135,7 +140,7 @@ fn Nav(user: Option<UserView>) -> impl IntoView {
                         .into_iter()
                         .map(|i| view! { <A href=i.href>{move || lang.get().pick(i.vi, i.en)}</A> })
                         .collect_view()}
-                    <NotificationsLink/>
+                    <NotificationsLink count=unread/>
                     <span class="nav-user" title=user.login.clone()>{name}</span>
                     <ActionForm action=logout attr:class="inline-form">
                         <button type="submit" class="link-button" id="logout">{tr!("Đăng xuất", "Log out")}</button>
@@ -173,7 +178,7 @@ fn KeepAlive() -> impl IntoView {
 /// "Thông báo" with the number of unread notifications; the count is fetched again on every
 /// page change, so news that arrives while someone works shows up without a reload.
 #[component]
-fn NotificationsLink() -> impl IntoView {
+fn NotificationsLink(count: i64) -> impl IntoView {
     let lang = use_lang();
     let unread = use_unread();
     let location = use_location();
@@ -187,16 +192,10 @@ fn NotificationsLink() -> impl IntoView {
     view! {
         <A href="/notifications" attr:id="nav-notifications">
             {move || lang.get().pick("Thông báo", "Notifications")}
-            // Awaited, not read: the server and the browser then render the badge from the same value.
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let count = unread.count.await.unwrap_or(0);
-                    (count > 0).then(|| view! {
-                        <span class="badge" aria-label=move || lang.get().pick(
-                            format!("{count} chưa đọc"), format!("{count} unread"))>{count}</span>
-                    })
-                })}
-            </Transition>
+            {(count > 0).then(|| view! {
+                <span class="badge" aria-label=move || lang.get().pick(
+                    format!("{count} chưa đọc"), format!("{count} unread"))>{count}</span>
+            })}
         </A>
     }
 }
