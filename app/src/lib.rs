@@ -8,6 +8,7 @@ pub mod components;
 pub mod errors;
 pub mod i18n;
 pub mod pages;
+pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod ctx;
 
@@ -110,6 +111,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/audit") view=AdminAuditPage/>
                     <Route path=path!("/admin/outbox") view=AdminOutboxPage/>
                     <Route path=path!("/notifications") view=NotificationsPage/>
+                    <Route path=path!("/rulesets") view=RuleSetsPage/>
+                    <Route path=path!("/rulesets/:id") view=RuleSetPage/>
+                    <Route path=path!("/forms/:id") view=FormPage/>
                 </Routes>
             </Layout>
         </Router>

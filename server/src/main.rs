@@ -9,6 +9,7 @@
 //! binhchon routes                       print the API endpoints as JSON (permission test)
 //! ```
 
+mod form_files;
 mod http;
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
@@ -93,7 +94,8 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             }),
         )
         .fallback(leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(context, shell))
-        .with_state(leptos_options);
+        .with_state(leptos_options)
+        .merge(form_files::routes(state.clone()));
     // Outermost last: identify the request, then add headers to everything below it —
     // including the cross-site guard's refusals.
     app.layer(middleware::from_fn(http::api_error_status))
@@ -151,6 +153,11 @@ fn spawn_jobs(state: AppState) {
 async fn seed(state: &AppState) -> anyhow::Result<()> {
     if backend::seed::load_units(&state.db).await? {
         tracing::info!("loaded administrative units");
+    }
+    // A malformed rule-set file stops the start with its name and place; nothing is half-loaded.
+    let rule_sets = backend::rulesets::seed_shipped(&state.db).await?;
+    if rule_sets > 0 {
+        tracing::info!(rule_sets, "loaded the shipped rule sets");
     }
     if std::env::var("SEED_DEMO").is_ok_and(|v| v == "1") {
         if backend::seed::load_demo(&state.db).await? {

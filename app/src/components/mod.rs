@@ -1,3 +1,4 @@
 pub mod forms;
 pub mod layout;
 pub mod pager;
+pub mod score_form;

@@ -6,6 +6,7 @@ mod home;
 mod login;
 mod not_found;
 mod notifications;
+mod rulesets;
 mod signup;
 
 pub use account::AccountPage;
@@ -16,4 +17,5 @@ pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use notifications::NotificationsPage;
+pub use rulesets::{FormPage, RuleSetPage, RuleSetsPage};
 pub use signup::SignupPage;
