@@ -60,8 +60,11 @@ fn attachment(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Respons
 }
 
 async fn download_toml(State(state): State<AppState>, Path(id): Path<String>, req: Request) -> Response {
+    // Only the user is needed from the request; the body is not kept across the awaits below.
+    let user = user_of(req.extensions());
+    drop(req);
     let result = async {
-        let user = user_of(req.extensions())?;
+        let user = user?;
         let stored = load_visible(&state, &user, id_of(&id)?).await?;
         let text = stored.form.to_toml().map_err(|e| AppError::from(backend::Error::Internal(e.to_string())))?;
         Ok::<_, AppError>(attachment(text.into_bytes(), "application/toml; charset=utf-8", &file_name(&stored.row.code, stored.row.version, "toml")))
@@ -70,8 +73,11 @@ async fn download_toml(State(state): State<AppState>, Path(id): Path<String>, re
 }
 
 async fn download_xlsx(State(state): State<AppState>, Path(id): Path<String>, req: Request) -> Response {
+    // Only the user is needed from the request; the body is not kept across the awaits below.
+    let user = user_of(req.extensions());
+    drop(req);
     let result = async {
-        let user = user_of(req.extensions())?;
+        let user = user?;
         let stored = load_visible(&state, &user, id_of(&id)?).await?;
         let bytes = form_files::to_xlsx(&stored.form)?;
         Ok::<_, AppError>(attachment(
@@ -134,10 +140,10 @@ async fn import(State(state): State<AppState>, Path(id): Path<String>, req: Requ
     };
     match (result.await, html) {
         (Ok(form_id), false) => axum::Json(serde_json::json!({ "form_id": form_id })).into_response(),
-        (Ok(form_id), true) => Redirect::see_other(&format!("/forms/{form_id}")).into_response(),
+        (Ok(form_id), true) => Redirect::to(&format!("/forms/{form_id}")).into_response(),
         (Err(e), true) if rule_set_id.is_some() && !matches!(e, AppError::Unauthenticated | AppError::Forbidden | AppError::NotFound) => {
             let back = format!("/rulesets/{}?import_error={}", rule_set_id.unwrap_or_default(), query_value(&e.message(lang)));
-            Redirect::see_other(&back).into_response()
+            Redirect::to(&back).into_response()
         }
         (Err(e), _) => api_error(e),
     }
