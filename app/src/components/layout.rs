@@ -176,14 +176,17 @@ fn NotificationsLink() -> impl IntoView {
         }
         path
     });
-    let count = move || unread.count.get().and_then(|r| r.ok()).unwrap_or(0);
     view! {
         <A href="/notifications" attr:id="nav-notifications">
             {move || lang.get().pick("Thông báo", "Notifications")}
+            // Awaited, not read: the server and the browser then render the badge from the same value.
             <Transition fallback=|| ()>
-                {move || (count() > 0).then(|| view! {
-                    <span class="badge" aria-label=move || lang.get().pick(
-                        format!("{} chưa đọc", count()), format!("{} unread", count()))>{count}</span>
+                {move || Suspend::new(async move {
+                    let count = unread.count.await.unwrap_or(0);
+                    (count > 0).then(|| view! {
+                        <span class="badge" aria-label=move || lang.get().pick(
+                            format!("{count} chưa đọc"), format!("{count} unread"))>{count}</span>
+                    })
                 })}
             </Transition>
         </A>
