@@ -851,6 +851,19 @@ mod tests {
         }
     }
 
+    /// An account row for `user(id, …)`, so that `created_by` points at a real user.
+    async fn account(db: &Db, id: i64) {
+        sqlx::query(
+            "INSERT INTO users (id, full_name, password_hash, created_at, updated_at, search_key) \
+             VALUES ($1, 'Người thử', '-', $2, $2, 'nguoi thu')",
+        )
+        .bind(id)
+        .bind(db::now())
+        .execute(db.pool())
+        .await
+        .unwrap();
+    }
+
     async fn count(db: &Db, table: &str) -> i64 {
         sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}")).fetch_one(db.pool()).await.unwrap().try_get("n").unwrap()
     }
@@ -878,6 +891,8 @@ mod tests {
         assert_eq!(rs, domain::catalogue::shipped_rule_set("ocop-qd148-2023").unwrap().unwrap());
         assert!(list(&db).await.unwrap().iter().any(|r| r.id == id && r.illustrative));
 
+        account(&db, 1).await;
+        account(&db, 2).await;
         let office = user(1, Role::OcopOffice);
         let actor = Actor::system("test");
         let form_id = current_forms(&forms_of(&db, id).await.unwrap())[0].id;
