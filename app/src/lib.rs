@@ -8,6 +8,7 @@ pub mod components;
 pub mod errors;
 pub mod i18n;
 pub mod pages;
+pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod ctx;
 
@@ -120,6 +121,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/office/rounds/:id") view=RoundPage ssr=SsrMode::Async/>
                     <Route path=path!("/office/dossiers") view=IntakePage ssr=SsrMode::Async/>
                     <Route path=path!("/commune/dossiers") view=CommuneDossiersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/rulesets") view=RuleSetsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/rulesets/:id") view=RuleSetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forms/:id") view=FormPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

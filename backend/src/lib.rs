@@ -17,6 +17,8 @@ pub mod producers;
 pub mod products;
 pub mod rounds;
 pub mod rules;
+pub mod form_files;
+pub mod rulesets;
 pub mod seed;
 pub mod units;
 pub mod validate;

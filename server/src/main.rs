@@ -10,6 +10,7 @@
 //! ```
 
 mod files;
+mod form_files;
 mod http;
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
@@ -99,7 +100,8 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .layer(RequestBodyLimitLayer::new(max_body))
         // Uploads stream to disk and enforce MAX_FILE_MB themselves; the cap here only stops
         // a body that is far beyond it.
-        .merge(files::router(state.clone()).layer(RequestBodyLimitLayer::new(max_upload)));
+        .merge(files::router(state.clone()).layer(RequestBodyLimitLayer::new(max_upload)))
+        .merge(form_files::routes(state.clone()).layer(RequestBodyLimitLayer::new(max_body)));
     // Outermost last: identify the request, then add headers to everything below it —
     // including the cross-site guard's refusals.
     app.layer(middleware::from_fn(http::api_error_status))
@@ -156,6 +158,11 @@ fn spawn_jobs(state: AppState) {
 async fn seed(state: &AppState) -> anyhow::Result<()> {
     if backend::seed::load_units(&state.db).await? {
         tracing::info!("loaded administrative units");
+    }
+    // A malformed rule-set file stops the start with its name and place; nothing is half-loaded.
+    let rule_sets = backend::rulesets::seed_shipped(&state.db).await?;
+    if rule_sets > 0 {
+        tracing::info!(rule_sets, "loaded the shipped rule sets");
     }
     if std::env::var("SEED_DEMO").is_ok_and(|v| v == "1") {
         if backend::seed::load_demo(&state.db).await? {

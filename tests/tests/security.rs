@@ -41,6 +41,9 @@ async fn call_endpoint(c: &Client, e: &Endpoint) -> (u16, Value) {
 }
 
 const ADMIN_ONLY: Access = Access::Roles(&["admin"]);
+/// Rule-set editing: the administrator and the programme offices (each only its own programme,
+/// checked once the rule set is known: `tests/tests/rulesets.rs`).
+const RULE_EDITORS: Access = Access::Roles(&["admin", "ocop_office", "spcnnttb_office"]);
 
 /// Every API endpoint, with arguments that pass parsing, and who may call it. A new endpoint
 /// that is missing here fails `every_endpoint_refuses_callers_without_the_right_role`.
@@ -113,6 +116,15 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { name: "dossiers_intake", args: &[], access: OFFICES },
     Endpoint { name: "dossiers_commune", args: &[], access: Access::Roles(&["commune_officer"]) },
     Endpoint { name: "dossier_print", args: &[("id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "rulesets_list", args: &[], access: Access::LoggedIn },
+    Endpoint { name: "rulesets_get", args: &[("id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "forms_get", args: &[("id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "forms_new_version", args: &[("id", "987654")], access: RULE_EDITORS },
+    Endpoint { name: "forms_new", args: &[("rule_set_id", "987654"), ("code", ""), ("name_vi", "")], access: RULE_EDITORS },
+    Endpoint { name: "forms_save", args: &[("id", "987654"), ("form_json", "{}")], access: RULE_EDITORS },
+    Endpoint { name: "forms_publish", args: &[("id", "987654")], access: RULE_EDITORS },
+    Endpoint { name: "rulesets_new_version", args: &[("id", "987654")], access: RULE_EDITORS },
+    Endpoint { name: "rulesets_publish", args: &[("id", "987654")], access: RULE_EDITORS },
     Endpoint { name: "logout", args: &[], access: Access::Public },
 ];
 

@@ -9,3 +9,4 @@ pub mod notifications;
 pub mod producer;
 pub mod products;
 pub mod rounds;
+pub mod rulesets;

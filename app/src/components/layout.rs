@@ -109,6 +109,10 @@ fn nav_items(user: &UserView) -> Vec<NavItem> {
     if user.has(Role::Admin) || user.has(Role::OcopOffice) || user.has(Role::SpcnnttbOffice) {
         items.push(NavItem { href: "/admin/outbox", vi: "Hộp thư đi", en: "Outbox" });
     }
+    // Every staff role sees the rules its work follows; producers see them from their dossiers.
+    if user.roles.iter().any(|(r, _)| r.is_staff()) {
+        items.push(NavItem { href: "/rulesets", vi: "Bộ tiêu chí", en: "Rule sets" });
+    }
     items.push(NavItem { href: "/account", vi: "Mật khẩu", en: "Password" });
     items
 }

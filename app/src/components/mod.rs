@@ -2,3 +2,4 @@ pub mod forms;
 pub mod layout;
 pub mod pager;
 pub mod upload;
+pub mod score_form;

@@ -12,6 +12,7 @@ mod print;
 mod producer;
 mod products;
 pub mod status;
+mod rulesets;
 mod signup;
 
 pub use account::AccountPage;
@@ -27,4 +28,5 @@ pub use office::{CommuneDossiersPage, IntakePage, RoundPage, RoundsPage};
 pub use print::PrintPage;
 pub use producer::ProducerProfilePage;
 pub use products::{ProductEditPage, ProductsPage};
+pub use rulesets::{FormPage, RuleSetPage, RuleSetsPage};
 pub use signup::SignupPage;
