@@ -114,3 +114,8 @@ pub fn format_ts(ts: &str) -> String {
         _ => ts.to_string(),
     }
 }
+
+/// A calendar date as Vietnamese forms write it: "05/03/2024".
+pub fn format_date(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}

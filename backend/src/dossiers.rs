@@ -523,8 +523,8 @@ pub async fn act(db: &Db, user: &CurrentUser, meta: &RequestMeta, id: i64, input
         .ok_or_else(|| Error::invalid("action", "Thao tác không hợp lệ.", "Unknown action."))?;
     check_version(&d, input.version)?;
     let to = wf::transition(d.state, action, role, context(&d)).map_err(|e| Error::conflict(
-        format!("{}.", capitalise(&e.to_string())),
-        format!("{}.", capitalise(&e.message_en())),
+        format!("{}.", validate::capitalise(&e.to_string())),
+        format!("{}.", validate::capitalise(&e.message_en())),
     ))?;
     let reason = validate::optional_text("reason", "lý do", "reason", &input.reason, 2000)?;
     let needs_reason = matches!(action, DossierAction::CommuneReturn | DossierAction::RequestSupplement | DossierAction::Reject);
@@ -666,14 +666,6 @@ pub async fn act(db: &Db, user: &CurrentUser, meta: &RequestMeta, id: i64, input
     notify_action(&mut tx, &d, &detail.product_name, action, to, note.as_deref()).await?;
     tx.commit().await?;
     Ok(to)
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 async fn notify_action(tx: &mut Tx, d: &DossierRef, product: &str, action: DossierAction, to: DossierState, note: Option<&str>) -> Result<()> {

@@ -38,7 +38,8 @@ pub fn optional_text(field: &str, label_vi: &str, label_en: &str, value: &str, m
     Ok(Some(v.to_string()))
 }
 
-fn capitalise(s: &str) -> String {
+/// The first letter in upper case (Vietnamese letters included).
+pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),

@@ -21,14 +21,10 @@ use crate::{
         upload::FileUpload,
     },
     errors::AppError,
-    i18n::{format_ts, use_lang},
+    i18n::{format_date, format_ts, use_lang},
     pages::status::{dossier_action_label, dossier_state_label, producer_next_step, registration_type_label, state_class},
     tr,
 };
-
-fn date_vn(d: chrono::NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
 
 fn size_label(bytes: i64) -> String {
     if bytes >= 1024 * 1024 {
@@ -118,7 +114,7 @@ fn NewDossier(round: RoundDetail, products: Vec<ProductRow>) -> impl IntoView {
             navigate(&format!("/dossiers/{id}"), Default::default());
         }
     });
-    let closes = date_vn(r.registration_closes);
+    let closes = format_date(r.registration_closes);
     let name = r.name.clone();
     let prefix = format!("round-{round_id}");
     view! {
@@ -230,7 +226,7 @@ fn DossierScreen(data: DossierPageData, on_change: Callback<()>) -> impl IntoVie
     let viewing = RwSignal::new(None::<Viewing>);
     let state_code = d.state.code();
     let is_producer = d.role == Role::Producer;
-    let closes = date_vn(d.round.registration_closes);
+    let closes = format_date(d.round.registration_closes);
     let round_line = format!("{} · {}", d.round.name, d.round.unit_name);
     let details_editable = is_producer && matches!(d.state, DossierState::Draft | DossierState::ReturnedByCommune);
     let supplement_box = (d.state == DossierState::SupplementRequested).then(|| {

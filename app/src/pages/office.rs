@@ -12,14 +12,10 @@ use crate::{
         rounds::{get_round, managed_rounds, round_act, round_options, set_checklist, ChecklistEditView, CreateRound, RoundChoices, RoundDetail},
     },
     components::forms::{action_error, invalid, ErrorNotice, ErrorSummary, FieldError, FormError},
-    i18n::{format_ts, use_lang},
+    i18n::{format_date, format_ts, use_lang},
     pages::status::{dossier_state_label, registration_type_label, round_state_label, state_class},
     tr,
 };
-
-fn date_vn(d: chrono::NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
 
 #[component]
 pub fn RoundsPage() -> impl IntoView {
@@ -63,7 +59,7 @@ pub fn RoundsPage() -> impl IntoView {
                                                 <td data-label=move || lang.get().pick("Đợt", "Round")><A href=format!("/office/rounds/{}", r.id)>{r.name.clone()}</A>
                                                     <div class="muted">{r.unit_name.clone()} " · " {r.year}</div></td>
                                                 <td data-label=move || lang.get().pick("Chương trình", "Programme")>{move || lang.get().pick(p.name_vi(), p.name_en())}</td>
-                                                <td data-label=move || lang.get().pick("Nhận hồ sơ", "Registration")>{format!("{} – {}", date_vn(r.registration_opens), date_vn(r.registration_closes))}</td>
+                                                <td data-label=move || lang.get().pick("Nhận hồ sơ", "Registration")>{format!("{} – {}", format_date(r.registration_opens), format_date(r.registration_closes))}</td>
                                                 <td data-label=move || lang.get().pick("Trạng thái", "Status")>{move || round_state_label(s, lang.get())}</td>
                                                 <td data-label=move || lang.get().pick("Hồ sơ đã nộp", "Dossiers")>
                                                     <A href=format!("/office/dossiers?round={}", r.id)>{d.dossier_count}</A>
@@ -212,11 +208,11 @@ fn RoundScreen(detail: RoundDetail, on_change: Callback<()>) -> impl IntoView {
             <dt>{tr!("Chương trình", "Programme")}</dt><dd>{move || lang.get().pick(r.programme.name_vi(), r.programme.name_en())}</dd>
             <dt>{tr!("Bộ tiêu chí", "Rule set")}</dt><dd>{r.rule_set_name.clone()}</dd>
             <dt>{tr!("Đơn vị, năm", "Unit, year")}</dt><dd>{format!("{} · {}", r.unit_name, r.year)}</dd>
-            <dt>{tr!("Nhận hồ sơ", "Registration")}</dt><dd>{format!("{} – {}", date_vn(r.registration_opens), date_vn(r.registration_closes))}</dd>
+            <dt>{tr!("Nhận hồ sơ", "Registration")}</dt><dd>{format!("{} – {}", format_date(r.registration_opens), format_date(r.registration_closes))}</dd>
             <dt>{tr!("Chấm điểm", "Scoring")}</dt>
             <dd>{match (r.scoring_opens, r.scoring_closes) {
-                (Some(a), Some(b)) => format!("{} – {}", date_vn(a), date_vn(b)),
-                (Some(a), None) => date_vn(a),
+                (Some(a), Some(b)) => format!("{} – {}", format_date(a), format_date(b)),
+                (Some(a), None) => format_date(a),
                 _ => "—".into(),
             }}</dd>
             <dt>{tr!("UBND xã xác nhận hồ sơ", "Commune confirms dossiers")}</dt>
