@@ -65,6 +65,12 @@ impl Round {
     }
 }
 
+/// The rule set a round scores with, its forms included. Scoring, results and dossiers go
+/// through here so that the round's own (frozen) version is what applies.
+pub async fn rule_set_of(_db: &Db, round: &Round) -> Result<RuleSet> {
+    round.rule_set()
+}
+
 fn date(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| Error::Internal(format!("bad date {s}")))
 }
