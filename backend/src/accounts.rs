@@ -596,3 +596,40 @@ pub async fn create_admin(db: &Db, full_name: &str, email: &str, password: &str)
     tx.commit().await?;
     Ok(id)
 }
+
+/// The office of a round creates a judge account for a council member at the round's unit;
+/// returns its id and a temporary password the office hands over (changed at first login).
+pub async fn create_judge(
+    db: &Db,
+    actor: &CurrentUser,
+    meta: &RequestMeta,
+    full_name: &str,
+    email: &str,
+    phone: &str,
+    unit_id: i64,
+) -> Result<(i64, String)> {
+    let full_name = validate::text("full_name", "họ và tên", "full name", full_name, 120)?;
+    let c = contact(email, phone)?;
+    login_taken(db, c.email.as_deref(), c.phone.as_deref(), None).await?;
+    let temp = temporary_password();
+    let hash = auth::hash_password(&temp).await?;
+    let mut tx = db.begin().await?;
+    let user_id = insert_user(
+        &mut tx,
+        &NewUser { full_name: &full_name, email: c.email.as_deref(), phone: c.phone.as_deref(), password_hash: &hash, must_change_password: true },
+    )
+    .await?;
+    insert_grant(&mut tx, user_id, Role::Judge, Some(unit_id), Some(actor.id)).await?;
+    audit::record(
+        &mut tx,
+        &actor.actor(meta.ip.clone(), meta.request_id.clone()),
+        "user.create",
+        "user",
+        Some(&user_id.to_string()),
+        None,
+        Some(json!({"full_name": full_name, "email": c.email, "phone": c.phone, "role": Role::Judge.code(), "unit_id": unit_id})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((user_id, temp))
+}

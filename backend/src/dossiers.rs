@@ -38,6 +38,8 @@ pub struct DossierRef {
     pub commune_path: String,
     pub state: DossierState,
     pub version: i64,
+    /// Members (and support team) of the council that scores the dossier: they read it.
+    pub council_readers: Vec<i64>,
 }
 
 pub async fn dossier_ref(db: &Db, id: i64) -> Result<DossierRef> {
@@ -58,6 +60,7 @@ pub async fn dossier_ref(db: &Db, id: i64) -> Result<DossierRef> {
         commune_path: r.try_get("path")?,
         state: DossierState::from_code(&state).ok_or_else(|| Error::Internal(format!("dossier state {state}")))?,
         version: r.try_get("version")?,
+        council_readers: crate::councils::dossier_readers(db, id).await?,
     })
 }
 
@@ -70,6 +73,8 @@ pub fn acting_role(user: &CurrentUser, d: &DossierRef) -> Option<Role> {
         Some(rules::office_role(d.round.programme))
     } else if d.round.commune_precheck && d.state != DossierState::Draft && user.covers(Role::CommuneOfficer, &d.commune_path) {
         Some(Role::CommuneOfficer)
+    } else if d.council_readers.contains(&user.id) {
+        Some(Role::Judge)
     } else {
         None
     }

@@ -303,6 +303,9 @@ pub async fn act(db: &Db, user: &CurrentUser, meta: &RequestMeta, id: i64, actio
         .ok_or_else(|| Error::invalid("action", "Thao tác không hợp lệ.", "Unknown action."))?;
     let role = rules::office_role(round.programme);
     let to = wf::transition(round.state, action, role, round.programme).map_err(|e| Error::conflict(e.to_string(), e.message_en()))?;
+    if action == RoundAction::OpenScoring {
+        crate::scoring::check_ready_to_score(db, &round).await?;
+    }
     let mut tx = db.begin().await?;
     // The state in the WHERE clause makes two clicks (or two tabs) apply the step once.
     let n = sqlx::query("UPDATE rounds SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
@@ -316,9 +319,14 @@ pub async fn act(db: &Db, user: &CurrentUser, meta: &RequestMeta, id: i64, actio
     if n != 1 {
         return Err(Error::conflict("Đợt vừa được người khác chuyển bước. Hãy tải lại trang.", "Someone else just changed this round. Reload the page."));
     }
+    let actor = user.actor(meta.ip.clone(), meta.request_id.clone());
+    if to == RoundState::Finalised {
+        // Results are computed and sheets locked in the same transaction as the step.
+        crate::scoring::finalise_round(db, &mut tx, &round, &actor).await?;
+    }
     audit::record(
         &mut tx,
-        &user.actor(meta.ip.clone(), meta.request_id.clone()),
+        &actor,
         &format!("round.{}", action.code()),
         "round",
         Some(&id.to_string()),

@@ -10,3 +10,4 @@ pub mod producer;
 pub mod products;
 pub mod rounds;
 pub mod rulesets;
+pub mod scoring;
