@@ -115,6 +115,15 @@ pub fn format_ts(ts: &str) -> String {
     }
 }
 
+/// The time of day in Vietnam of a stored timestamp: "14:05".
+pub fn format_time(ts: &str) -> String {
+    let vietnam = chrono::FixedOffset::east_opt(7 * 3600);
+    match (chrono::DateTime::parse_from_rfc3339(ts), vietnam) {
+        (Ok(t), Some(tz)) => t.with_timezone(&tz).format("%H:%M").to_string(),
+        _ => ts.to_string(),
+    }
+}
+
 /// A calendar date as Vietnamese forms write it: "05/03/2024".
 pub fn format_date(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()

@@ -124,6 +124,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/rulesets") view=RuleSetsPage ssr=SsrMode::Async/>
                     <Route path=path!("/rulesets/:id") view=RuleSetPage ssr=SsrMode::Async/>
                     <Route path=path!("/forms/:id") view=FormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/judge") view=JudgePage ssr=SsrMode::Async/>
+                    <Route path=path!("/judge/products/:id") view=SheetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/councils/:id/board") view=BoardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/councils/:id/minutes") view=MinutesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/councils/:id/paper/:member/:dossier") view=PaperSheetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sheets/:id") view=BoardSheetPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

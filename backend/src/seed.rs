@@ -399,3 +399,89 @@ pub async fn load_demo_programmes(db: &Db, data_dir: &std::path::Path) -> Result
     tx.commit().await?;
     Ok(true)
 }
+
+/// A round in the scoring phase, so the judges' screens can be tried after `make run`: two
+/// accepted dossiers, a council (chair, vice-chair, member, secretary) and scoring open. Made
+/// through the same services as everything else.
+pub async fn load_demo_scoring(db: &Db, data_dir: &std::path::Path) -> Result<bool> {
+    const NAME: &str = "demo-scoring";
+    const VERSION: &str = "1";
+    if already_loaded(db, NAME, VERSION).await? {
+        return Ok(false);
+    }
+    let meta = auth::RequestMeta::default();
+    let producer = demo_user(db, "chuthe@demo.binhchon.vn").await?;
+    let ocop = demo_user(db, "ocop@demo.binhchon.vn").await?;
+    let products = crate::products::list_own(db, &producer).await?;
+    let find = |name: &str| {
+        products.iter().find(|p| p.name.starts_with(name)).map(|p| p.id).ok_or_else(|| Error::Seed(format!("demo product {name} missing")))
+    };
+    let (rice, fish_sauce) = (find("Gạo hữu cơ")?, find("Nước mắm")?);
+    let today = crate::rounds::today_vn();
+    let unit = units::by_code(db, "quang-ngai/binh-son").await?.ok_or_else(|| Error::Seed("unit quang-ngai/binh-son missing".into()))?;
+    let round = crate::rounds::create(
+        db,
+        &ocop,
+        &meta,
+        &crate::rounds::RoundInput {
+            programme: "ocop".into(),
+            rule_set: "ocop-qd148-2023@1".into(),
+            name: "Đánh giá, phân hạng sản phẩm OCOP huyện Bình Sơn — đợt chấm điểm (demo)".into(),
+            unit_id: Some(unit.id),
+            year: Some(i64::from(chrono::Datelike::year(&today))),
+            registration_opens: (today - chrono::Duration::days(30)).to_string(),
+            registration_closes: today.to_string(),
+            scoring_opens: today.to_string(),
+            scoring_closes: (today + chrono::Duration::days(14)).to_string(),
+        },
+    )
+    .await?;
+    crate::rounds::act(db, &ocop, &meta, round, "open_registration").await?;
+    for product_id in [rice, fish_sauce] {
+        let id = crate::dossiers::create(
+            db,
+            &producer,
+            &meta,
+            &crate::dossiers::NewDossier { round_id: round, product_id, registration_type: "first".into(), ..Default::default() },
+        )
+        .await?;
+        let d = crate::dossiers::load(db, &producer, id).await?;
+        for item in d.items.iter().filter(|i| i.item.required && !i.satisfied && i.item.kind == domain::ruleset::ItemKind::Document) {
+            let received = store_bytes(data_dir, &demo_pdf(&format!("binhchon demo {}", item.item.code)), &[]).await?;
+            crate::dossiers::add_file(db, data_dir, u64::MAX, &producer, &meta, id, &item.item.code, &format!("{}.pdf", item.item.code), &received).await?;
+        }
+        for (who, action) in [(&producer, "submit"), (&ocop, "accept")] {
+            let version = crate::dossiers::dossier_ref(db, id).await?.version;
+            let input = crate::dossiers::ActionInput { action: action.into(), version, declaration: true, ..Default::default() };
+            crate::dossiers::act(db, who, &meta, id, &input).await?;
+        }
+    }
+    crate::rounds::act(db, &ocop, &meta, round, "close_registration").await?;
+    let council = crate::councils::create(
+        db,
+        &ocop,
+        &meta,
+        round,
+        &crate::councils::CouncilInput {
+            name: "Hội đồng đánh giá, phân hạng sản phẩm OCOP huyện Bình Sơn (demo)".into(),
+            decision_no: "125/QĐ-UBND".into(),
+            decision_date: (today - chrono::Duration::days(3)).to_string(),
+        },
+    )
+    .await?;
+    for (login, role, position) in [
+        ("giamkhao1@demo.binhchon.vn", "chair", "Phó Chủ tịch UBND huyện"),
+        ("giamkhao2@demo.binhchon.vn", "vice_chair", "Trưởng phòng Nông nghiệp và PTNT"),
+        ("giamkhao3@demo.binhchon.vn", "member", "Chuyên viên Phòng Y tế"),
+        ("thuky@demo.binhchon.vn", "secretary", "Chuyên viên Phòng Nông nghiệp và PTNT"),
+    ] {
+        let input = crate::councils::MemberInput { login: login.into(), role: role.into(), position: position.into(), ..Default::default() };
+        crate::councils::add_member(db, &ocop, &meta, council, &input).await?;
+    }
+    crate::councils::assign(db, &ocop, &meta, council, &crate::councils::Selection::AllUnassigned).await?;
+    crate::rounds::act(db, &ocop, &meta, round, "open_scoring").await?;
+    let mut tx = db.begin().await?;
+    mark_loaded(&mut tx, NAME, VERSION).await?;
+    tx.commit().await?;
+    Ok(true)
+}

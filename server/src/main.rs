@@ -171,6 +171,9 @@ async fn seed(state: &AppState) -> anyhow::Result<()> {
         if backend::seed::load_demo_programmes(&state.db, &state.config.data_dir).await? {
             tracing::info!("loaded the demo products, rounds and dossiers");
         }
+        if backend::seed::load_demo_scoring(&state.db, &state.config.data_dir).await? {
+            tracing::info!("loaded the demo council and the round being scored");
+        }
         let demo = backend::seed::demo_file()?;
         println!("\nTài khoản mẫu / demo accounts (mật khẩu / password: {}):", demo.password);
         for a in &demo.account {

@@ -479,13 +479,6 @@ pub async fn own_sheet(sheet_id: i64) -> Result<Sheet, AppError> {
     ctx::wire(backend::scoring::own_sheet(&state.db, &user, sheet_id).await?)
 }
 
-/// Keeps the session alive while a score sheet is open (any request slides the idle timeout).
-#[server(endpoint = "keepalive")]
-pub async fn keepalive() -> Result<(), AppError> {
-    ctx::caller()?;
-    Ok(())
-}
-
 #[server(endpoint = "council_board")]
 pub async fn get_board(council_id: i64) -> Result<Board, AppError> {
     let (user, _, state) = ctx::caller()?;

@@ -12,6 +12,8 @@ use domain::{
     sheet::{self, answer_points, Answer, Answers, SheetScore},
     Points,
 };
+use std::collections::BTreeMap;
+
 use leptos::prelude::*;
 
 use crate::{
@@ -80,6 +82,9 @@ pub fn ScoreFormView(
     /// Shows the answers without letting anyone change them.
     #[prop(optional)]
     read_only: bool,
+    /// The judge's note per criterion (ghi chú); without it no note fields are shown.
+    #[prop(optional)]
+    notes: Option<RwSignal<BTreeMap<String, String>>>,
     /// Keeps input names and ids unique when several forms share a page.
     #[prop(into)]
     key: String,
@@ -115,7 +120,7 @@ pub fn ScoreFormView(
                         let criteria = g
                             .criteria
                             .iter()
-                            .map(|c| criterion_view(c, &k, answers, read_only, lang_now))
+                            .map(|c| criterion_view(c, &k, answers, notes, read_only, lang_now))
                             .collect_view();
                         view! {
                             <section class="sf-group">
@@ -181,7 +186,36 @@ pub fn ScoreFormView(
     }
 }
 
-fn criterion_view(c: &Criterion, key: &str, answers: RwSignal<Answers>, read_only: bool, lang: Lang) -> impl IntoView {
+fn note_view(code: String, key: &str, notes: RwSignal<BTreeMap<String, String>>, read_only: bool) -> impl IntoView {
+    let id = format!("{key}-note-{code}");
+    let label_for = id.clone();
+    let code_get = code.clone();
+    let code_open = code.clone();
+    let value = move || notes.with(|n| n.get(&code_get).cloned().unwrap_or_default());
+    let has_note = move || notes.with(|n| n.get(&code_open).is_some_and(|t| !t.trim().is_empty()));
+    view! {
+        <details class="sf-note" prop:open=has_note>
+            <summary>{tr!("Ghi chú", "Note")}</summary>
+            <label for=label_for class="visually-hidden">{tr!("Ghi chú cho tiêu chí ", "Note on criterion ")}{code.clone()}</label>
+            <textarea id=id rows="2" maxlength="2000" disabled=read_only prop:value=value
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    notes.update(|n| {
+                        if v.trim().is_empty() { n.remove(&code); } else { n.insert(code.clone(), v); }
+                    });
+                }></textarea>
+        </details>
+    }
+}
+
+fn criterion_view(
+    c: &Criterion,
+    key: &str,
+    answers: RwSignal<Answers>,
+    notes: Option<RwSignal<BTreeMap<String, String>>>,
+    read_only: bool,
+    lang: Lang,
+) -> impl IntoView {
     let code = c.code.clone();
     let input_name = format!("{key}-c-{}", c.code);
     let scale = match &c.scale {
@@ -253,6 +287,7 @@ fn criterion_view(c: &Criterion, key: &str, answers: RwSignal<Answers>, read_onl
             {mandatory_label(c, lang).map(|m| view! { <p class="sf-mandatory">{m}</p> })}
             {c.help_vi.clone().map(|h| view! { <p class="hint">{h}</p> })}
             <ul class="sf-options">{scale}</ul>
+            {notes.map(|n| note_view(c.code.clone(), key, n, read_only))}
         </fieldset>
     }
 }
