@@ -70,7 +70,7 @@ fn number(p: Points) -> f64 {
     p.hundredths() as f64 / 100.0
 }
 
-fn xlsx_err(e: XlsxError) -> Error {
+pub(crate) fn xlsx_err(e: XlsxError) -> Error {
     Error::Internal(format!("xlsx: {e}"))
 }
 
@@ -251,7 +251,7 @@ fn refuse(errors: Vec<CellError>) -> Error {
     )
 }
 
-fn text_of(d: &Data) -> Option<String> {
+pub(crate) fn text_of(d: &Data) -> Option<String> {
     match d {
         Data::Empty => None,
         Data::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
@@ -265,7 +265,7 @@ fn text_of(d: &Data) -> Option<String> {
 }
 
 #[allow(clippy::cast_possible_truncation)]
-fn points_of(d: &Data) -> std::result::Result<Option<Points>, (String, String)> {
+pub(crate) fn points_of(d: &Data) -> std::result::Result<Option<Points>, (String, String)> {
     match d {
         Data::Empty => Ok(None),
         Data::Int(i) => Ok(Some(Points::from_whole(*i))),

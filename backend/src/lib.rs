@@ -14,6 +14,7 @@ pub mod error;
 pub mod files;
 pub mod mail;
 pub mod notify;
+pub mod paper_files;
 pub mod producers;
 pub mod products;
 pub mod rounds;

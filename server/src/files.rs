@@ -6,6 +6,8 @@
 //!   POST /files/dossiers/{id}/items/{item}          body: the document; header x-file-name
 //!   GET  /files/photos/{id}[?thumb=1]
 //!   GET  /files/documents/{id}[?thumb=1]
+//!   GET  /files/councils/{id}/paper-sheets.xlsx     the paper-sheet template of a council
+//!   POST /files/councils/{id}/paper-sheets          body: the filled template → import report
 
 use app::errors::AppError;
 use axum::{
@@ -18,7 +20,7 @@ use axum::{
 };
 use backend::{
     auth::{CurrentUser, RequestMeta},
-    dossiers,
+    dossiers, paper_files,
     files::{self, Incoming, Received},
     products, AppState,
 };
@@ -33,6 +35,8 @@ pub fn router(state: AppState) -> Router {
         .route("/files/dossiers/{id}/items/{item}", post(upload_document))
         .route("/files/photos/{id}", get(download_photo))
         .route("/files/documents/{id}", get(download_document))
+        .route("/files/councils/{id}/paper-sheets.xlsx", get(paper_template))
+        .route("/files/councils/{id}/paper-sheets", post(paper_import))
         .with_state(state)
 }
 
@@ -230,5 +234,37 @@ mod tests {
         assert_eq!(percent_decode("Gi%E1%BA%A5y%20ph%C3%A9p.pdf"), "Giấy phép.pdf");
         assert_eq!(percent_decode("bad%zz%"), "bad%zz%");
         assert!(disposition("Giấy phép.pdf").to_str().unwrap().contains("filename*=UTF-8''Gi%E1%BA%A5y%20ph%C3%A9p.pdf"));
+    }
+}
+
+async fn paper_template(State(state): State<AppState>, Path(id): Path<i64>, req: Request) -> Response {
+    let meta = meta(&req);
+    let user = match user(&req) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match paper_files::template(&state.db, &user, id).await {
+        Ok((name, bytes)) => {
+            let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+            let xlsx = HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+            (StatusCode::OK, [(header::CONTENT_TYPE, xlsx), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+        }
+        Err(e) => fail(e, &meta),
+    }
+}
+
+async fn paper_import(State(state): State<AppState>, Path(id): Path<i64>, req: Request) -> Response {
+    let meta = meta(&req);
+    let user = match user(&req) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let bytes = match axum::body::to_bytes(req.into_body(), paper_files::MAX_BYTES).await {
+        Ok(b) => b,
+        Err(_) => return api_error(AppError::TooLarge),
+    };
+    match paper_files::import(&state.db, &user, &meta, id, &bytes).await {
+        Ok(report) => Json(report).into_response(),
+        Err(e) => fail(e, &meta),
     }
 }

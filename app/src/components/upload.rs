@@ -21,7 +21,7 @@ struct Entry {
 }
 
 /// Sends one file; `progress` gets 0–100, `done` the outcome. Browser only.
-fn send(url: &str, file: &web_sys::File, progress: impl Fn(u32) + 'static, done: impl Fn(Result<(), AppError>) + 'static) {
+fn send(url: &str, file: &web_sys::File, progress: impl Fn(u32) + 'static, done: impl Fn(Result<String, AppError>) + 'static) {
     let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
         done(Err(AppError::Network { detail: "XMLHttpRequest".into() }));
         return;
@@ -48,7 +48,7 @@ fn send(url: &str, file: &web_sys::File, progress: impl Fn(u32) + 'static, done:
     let on_load = Closure::<dyn Fn()>::new(move || {
         let status = xhr2.status().unwrap_or(0);
         if (200..300).contains(&status) {
-            done_load(Ok(()));
+            done_load(Ok(xhr2.response_text().ok().flatten().unwrap_or_default()));
         } else {
             let body = xhr2.response_text().ok().flatten().unwrap_or_default();
             let err = serde_json::from_str::<AppError>(&body).unwrap_or(AppError::Internal { reference: status.to_string() });
@@ -74,6 +74,9 @@ pub fn FileUpload(
     input_id: String,
     #[prop(optional)] multiple: bool,
     on_uploaded: Callback<()>,
+    /// Gets the server's answer to each file that arrived (e.g. an import report).
+    #[prop(optional)]
+    on_response: Option<Callback<String>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let entries = RwSignal::new(Vec::<Entry>::new());
@@ -91,7 +94,12 @@ pub fn FileUpload(
                 entries.update(|e| {
                     if let Some(x) = e.get_mut(index) {
                         x.status = match r.clone() {
-                            Ok(()) => Status::Done,
+                            Ok(body) => {
+                                if let Some(cb) = on_response {
+                                    cb.run(body);
+                                }
+                                Status::Done
+                            }
                             Err(err) => Status::Failed(err),
                         }
                     }

@@ -17,7 +17,7 @@ use crate::{
         add_comment, board_sheet, get_board, get_minutes, paper_save, paper_sheet, remind, request_rescore, set_finalise_note, Board, BoardRow,
         Member, Minutes, SheetDetail,
     },
-    components::{forms::ErrorNotice, score_form::ScoreFormView},
+    components::{forms::ErrorNotice, score_form::ScoreFormView, upload::FileUpload},
     errors::AppError,
     i18n::{format_date, format_ts, use_lang, Lang},
     pages::{
@@ -62,6 +62,47 @@ fn short_name(full: &str) -> String {
     // "Nguyễn Văn An" → "An" would be ambiguous; keep the last two words.
     let words: Vec<&str> = full.split_whitespace().collect();
     words[words.len().saturating_sub(2)..].join(" ")
+}
+
+/// The answer to a paper-sheet workbook import (`backend::paper_files::ImportReport`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+struct ImportReport {
+    entered: Vec<String>,
+    refused: Vec<String>,
+}
+
+/// Download the template, fill it from the paper sheets, upload it: each member's column is
+/// entered for them.
+fn paper_workbook(council_id: i64, refresh: RwSignal<u32>) -> impl IntoView {
+    let report = RwSignal::new(None::<ImportReport>);
+    let on_response = Callback::new(move |body: String| {
+        report.set(serde_json::from_str::<ImportReport>(&body).ok());
+    });
+    view! {
+        <details class="panel paper-workbook">
+            <summary>{tr!("Nhập phiếu giấy bằng tệp Excel", "Enter paper sheets from an Excel file")}</summary>
+            <ol>
+                <li><a href=format!("/files/councils/{council_id}/paper-sheets.xlsx") download>{tr!("Tải tệp mẫu (.xlsx)", "Download the template (.xlsx)")}</a>
+                    {tr!(": mỗi trang một sản phẩm, mỗi cột một thành viên; ghi số thứ tự phương án thành viên đã chọn.", ": one sheet per product, one column per member; write the number of the option the member chose.")}</li>
+                <li>{tr!("Chọn tệp đã điền để nhập:", "Choose the filled file to import:")}
+                    <FileUpload url=format!("/files/councils/{council_id}/paper-sheets") accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()
+                        input_id="paper-file".to_string() on_uploaded=Callback::new(move |_| refresh.update(|n| *n += 1)) on_response=on_response/>
+                </li>
+            </ol>
+            {move || report.get().map(|r| view! {
+                <div class="import-report" role="status">
+                    {(!r.entered.is_empty()).then(|| view! {
+                        <p><strong>{tr!("Đã nhập:", "Entered:")}</strong></p>
+                        <ul>{r.entered.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view()}</ul>
+                    })}
+                    {(!r.refused.is_empty()).then(|| view! {
+                        <p class="field-error"><strong>{tr!("Chưa nhập được:", "Not entered:")}</strong></p>
+                        <ul class="field-error">{r.refused.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view()}</ul>
+                    })}
+                </div>
+            })}
+        </details>
+    }
 }
 
 fn board_view(b: Board, refresh: RwSignal<u32>) -> impl IntoView {
@@ -113,6 +154,7 @@ fn board_view(b: Board, refresh: RwSignal<u32>) -> impl IntoView {
             })}
         </p>
         {remind_result}
+        {(phase.accepts_scores() && (b.office || b.my_role == Some(MemberRole::Secretary))).then(|| paper_workbook(cid, refresh))}
         <div class="table-wrap">
             <table class="board" id="board">
                 <thead>
