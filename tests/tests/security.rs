@@ -28,6 +28,11 @@ const JSON_BODIES: &[(&str, &str)] = &[
     ("product_update", r#"{"id":987654,"form":{"programme":"ocop","name":"","group_code":"","description":"","raw_materials":"","packaging":"","items":[]}}"#),
     ("round_checklist", r#"{"id":987654,"items":[]}"#),
     ("dossier_act", r#"{"id":987654,"version":1,"action":"submit","reason":null,"items":null,"deadline":null,"declaration":null}"#),
+    ("council_assign", r#"{"council_id":987654,"mode":"all","group_code":null,"dossier_ids":null}"#),
+    ("sheet_save", r#"{"sheet_id":987654,"version":0,"answers":{},"notes":{}}"#),
+    ("sheet_submit", r#"{"sheet_id":987654,"version":0,"answers":{},"notes":{}}"#),
+    ("paper_save", r#"{"member_id":987654,"dossier_id":987654,"version":0,"answers":{},"notes":{},"submit":false}"#),
+    ("rescore_request", r#"{"dossier_id":987654,"member_ids":[],"reason":""}"#),
 ];
 
 const OFFICES: Access = Access::Roles(&["ocop_office", "spcnnttb_office"]);
@@ -125,6 +130,39 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { name: "forms_publish", args: &[("id", "987654")], access: RULE_EDITORS },
     Endpoint { name: "rulesets_new_version", args: &[("id", "987654")], access: RULE_EDITORS },
     Endpoint { name: "rulesets_publish", args: &[("id", "987654")], access: RULE_EDITORS },
+    // Councils and scoring: a council, sheet or product the caller has no place in does not exist
+    // for them (404), whatever their role; declaring conflicts is for judges.
+    Endpoint { name: "councils_of_round", args: &[("round_id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "council_create", args: &[("round_id", "987654"), ("name", ""), ("decision_no", ""), ("decision_date", "")], access: Access::LoggedIn },
+    Endpoint { name: "council_update", args: &[("id", "987654"), ("name", ""), ("decision_no", ""), ("decision_date", "")], access: Access::LoggedIn },
+    Endpoint { name: "council_get", args: &[("id", "987654")], access: Access::LoggedIn },
+    Endpoint {
+        name: "council_member_add",
+        args: &[("council_id", "987654"), ("login", ""), ("full_name", ""), ("role", "member"), ("position", "")],
+        access: Access::LoggedIn,
+    },
+    Endpoint { name: "council_member_remove", args: &[("member_id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "council_assign", args: &[], access: Access::LoggedIn },
+    Endpoint { name: "council_unassign", args: &[("council_id", "987654"), ("dossier_id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "council_exclude", args: &[("member_id", "987654"), ("dossier_id", "987654"), ("excluded", "true"), ("reason", "")], access: Access::LoggedIn },
+    Endpoint { name: "conflict_override", args: &[("member_id", "987654"), ("dossier_id", "987654"), ("allow", "true"), ("reason", "")], access: Access::LoggedIn },
+    Endpoint { name: "conflicts_mine", args: &[], access: Access::Roles(&["judge"]) },
+    Endpoint { name: "conflict_declare", args: &[("producer_id", "987654"), ("relationship", "family"), ("note", "")], access: Access::Roles(&["judge"]) },
+    Endpoint { name: "conflict_withdraw", args: &[("id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "judge_products", args: &[], access: Access::LoggedIn },
+    Endpoint { name: "sheet_workspace", args: &[("dossier_id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "sheet_save", args: &[], access: Access::LoggedIn },
+    Endpoint { name: "sheet_submit", args: &[], access: Access::LoggedIn },
+    Endpoint { name: "sheet_own", args: &[("sheet_id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "council_board", args: &[("council_id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "board_sheet", args: &[("sheet_id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "paper_sheet", args: &[("member_id", "987654"), ("dossier_id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "paper_save", args: &[], access: Access::LoggedIn },
+    Endpoint { name: "rescore_request", args: &[], access: Access::LoggedIn },
+    Endpoint { name: "finalise_note", args: &[("dossier_id", "987654"), ("note", "")], access: Access::LoggedIn },
+    Endpoint { name: "council_remind", args: &[("council_id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "council_comment", args: &[("dossier_id", "987654"), ("body", "")], access: Access::LoggedIn },
+    Endpoint { name: "council_minutes", args: &[("council_id", "987654")], access: Access::LoggedIn },
     Endpoint { name: "logout", args: &[], access: Access::Public },
 ];
 
