@@ -101,8 +101,12 @@ test('three judges score, the spread is flagged, the outlier re-scores, the offi
   tab2.on('dialog', (d) => d.accept());
   await tab2.goto(`${server.base}${products[0].href}`);
   await waitHydrated(tab2);
-  await tab2.locator('fieldset.sf-criterion').nth(2).locator('input[type=radio]').first().check();
-  await tab2.waitForFunction(() => /Đã lưu lúc/.test(document.querySelector('#save-status')?.textContent ?? ''), null, { timeout: 15_000 });
+  // Wait for the second tab's own save to be acknowledged (its status line already shows the
+  // earlier save time, so the text alone proves nothing).
+  await Promise.all([
+    tab2.waitForResponse((r) => r.url().endsWith('/api/sheet_save') && r.status() === 200, { timeout: 15_000 }),
+    tab2.locator('fieldset.sf-criterion').nth(2).locator('input[type=radio]').first().check(),
+  ]);
   await j2.locator('fieldset.sf-criterion').nth(3).locator('input[type=radio]').first().check();
   await j2.waitForSelector('#stale-choice', { timeout: 15_000 });
   assert.ok(await j2.locator('fieldset.sf-criterion').nth(3).locator('input[type=radio]').first().isChecked(), 'the refused change is still on the page');
