@@ -469,32 +469,43 @@ pub struct Assigned {
     pub finalise_note: Option<String>,
 }
 
+const ASSIGNED_SQL: &str = "SELECT d.id, d.product_id, d.producer_id, d.group_code, p.name AS product_name, pr.name AS producer_name, \
+     cd.council_id, cd.finalise_note FROM dossiers d JOIN products p ON p.id = d.product_id \
+     JOIN producers pr ON pr.id = d.producer_id LEFT JOIN council_dossiers cd ON cd.dossier_id = d.id";
+
+fn assigned_from_row(r: &sqlx::any::AnyRow) -> Result<Assigned> {
+    Ok(Assigned {
+        dossier_id: r.try_get("id")?,
+        council_id: r.try_get("council_id")?,
+        product_id: r.try_get("product_id")?,
+        product_name: r.try_get("product_name")?,
+        producer_id: r.try_get("producer_id")?,
+        producer_name: r.try_get("producer_name")?,
+        group_code: r.try_get("group_code")?,
+        finalise_note: r.try_get("finalise_note")?,
+    })
+}
+
 /// The round's accepted dossiers with the council each is assigned to (if any).
 pub async fn round_products(db: &Db, round_id: i64) -> Result<Vec<Assigned>> {
-    let rows = sqlx::query(
-        "SELECT d.id, d.product_id, d.producer_id, d.group_code, p.name AS product_name, pr.name AS producer_name, \
-         cd.council_id, cd.finalise_note FROM dossiers d JOIN products p ON p.id = d.product_id \
-         JOIN producers pr ON pr.id = d.producer_id LEFT JOIN council_dossiers cd ON cd.dossier_id = d.id \
-         WHERE d.round_id = $1 AND d.state = $2 ORDER BY p.name, d.id",
-    )
-    .bind(round_id)
-    .bind(DossierState::Accepted.code())
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Assigned {
-                dossier_id: r.try_get("id")?,
-                council_id: r.try_get("council_id")?,
-                product_id: r.try_get("product_id")?,
-                product_name: r.try_get("product_name")?,
-                producer_id: r.try_get("producer_id")?,
-                producer_name: r.try_get("producer_name")?,
-                group_code: r.try_get("group_code")?,
-                finalise_note: r.try_get("finalise_note")?,
-            })
-        })
-        .collect()
+    let rows = sqlx::query(&format!("{ASSIGNED_SQL} WHERE d.round_id = $1 AND d.state = $2 ORDER BY p.name, d.id"))
+        .bind(round_id)
+        .bind(DossierState::Accepted.code())
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(assigned_from_row).collect()
+}
+
+/// One accepted dossier of a council (a judge's every autosave needs only this one).
+pub async fn assigned_product(db: &Db, council_id: i64, dossier_id: i64) -> Result<Assigned> {
+    let r = sqlx::query(&format!("{ASSIGNED_SQL} WHERE d.id = $1 AND cd.council_id = $2 AND d.state = $3"))
+        .bind(dossier_id)
+        .bind(council_id)
+        .bind(DossierState::Accepted.code())
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(Error::NotFound)?;
+    assigned_from_row(&r)
 }
 
 /// The products a council scores.
@@ -930,23 +941,65 @@ pub async fn entitlements_for(db: &Db, c: &CouncilFull, products: &[Assigned]) -
     for m in &c.members {
         let facts = member_facts.get(&m.user_id).cloned().unwrap_or_default();
         for p in products {
-            let mut reasons = Vec::new();
-            if declared.contains(&(m.user_id, p.producer_id)) {
-                reasons.push(ConflictReason::Declared);
-            }
-            if let Some(pf) = producer_facts.get(&p.producer_id) {
-                reasons.extend(council::detect_conflicts(&facts, pf));
-            }
-            let e = council::entitlement(
-                m.role,
+            let e = decide(
+                m,
+                &facts,
+                producer_facts.get(&p.producer_id),
+                declared.contains(&(m.user_id, p.producer_id)),
                 excluded.contains(&(m.id, p.dossier_id)),
-                &reasons,
                 overrides.contains(&(m.id, p.dossier_id)),
             );
             out.insert((m.id, p.dossier_id), e);
         }
     }
     Ok(out)
+}
+
+/// The rule behind every entitlement: declared ties and detected ones block, the office's
+/// exclusion wins, the chair's override lifts a conflict.
+fn decide(m: &Member, facts: &MemberFacts, pf: Option<&ProducerFacts>, declared: bool, excluded: bool, overridden: bool) -> Entitlement {
+    let mut reasons = Vec::new();
+    if declared {
+        reasons.push(ConflictReason::Declared);
+    }
+    if let Some(pf) = pf {
+        reasons.extend(council::detect_conflicts(facts, pf));
+    }
+    council::entitlement(m.role, excluded, &reasons, overridden)
+}
+
+/// One member's entitlement for one product, read with a few targeted queries: a judge's every
+/// autosave checks it, and loading the whole council's grid for that made saves wait on
+/// PostgreSQL round trips (bench/README.md, autosave).
+pub async fn entitlement_of(db: &Db, m: &Member, p: &Assigned) -> Result<Entitlement> {
+    if !m.role.scores() {
+        return Ok(Entitlement::NotAScoringRole);
+    }
+    let r = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM member_exclusions WHERE member_id = $1 AND dossier_id = $2) AS excluded, \
+         (SELECT COUNT(*) FROM conflict_overrides WHERE member_id = $1 AND dossier_id = $2) AS overridden, \
+         (SELECT COUNT(*) FROM conflict_declarations WHERE user_id = $3 AND producer_id = $4) AS declared",
+    )
+    .bind(m.id)
+    .bind(p.dossier_id)
+    .bind(m.user_id)
+    .bind(p.producer_id)
+    .fetch_one(db.pool())
+    .await?;
+    let flag = |c: &str| -> Result<bool> { Ok(r.try_get::<i64, _>(c)? > 0) };
+    let mut facts = MemberFacts { email: m.email.clone(), phone: m.phone.clone(), tax_code: None, producer_ids: vec![] };
+    for row in sqlx::query("SELECT pm.producer_id, p.tax_code FROM producer_members pm JOIN producers p ON p.id = pm.producer_id WHERE pm.user_id = $1")
+        .bind(m.user_id)
+        .fetch_all(db.pool())
+        .await?
+    {
+        facts.producer_ids.push(row.try_get("producer_id")?);
+        if facts.tax_code.is_none() {
+            facts.tax_code = row.try_get("tax_code")?;
+        }
+    }
+    let pf = facts_of_producer(db, p.producer_id).await?;
+    Ok(decide(m, &facts, Some(&pf), flag("declared")?, flag("excluded")?, flag("overridden")?))
 }
 
 async fn member_facts(db: &Db, c: &CouncilFull) -> Result<HashMap<i64, MemberFacts>> {

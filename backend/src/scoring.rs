@@ -155,18 +155,13 @@ struct Seat {
     entitlement: Entitlement,
 }
 
-async fn product_of(db: &Db, council: &CouncilFull, dossier_id: i64) -> Result<Assigned> {
-    councils::products(db, council).await?.into_iter().find(|a| a.dossier_id == dossier_id).ok_or(Error::NotFound)
-}
-
 /// The member `member_user` of the council that scores `dossier_id`.
 async fn seat(db: &Db, member_user: i64, dossier_id: i64) -> Result<Seat> {
     let council_id = councils::council_of_dossier(db, dossier_id).await?.ok_or(Error::NotFound)?;
     let council = councils::load(db, council_id).await?;
     let member = council.members.iter().find(|m| m.user_id == member_user).cloned().ok_or(Error::NotFound)?;
-    let product = product_of(db, &council, dossier_id).await?;
-    let grid = councils::entitlements_for(db, &council, std::slice::from_ref(&product)).await?;
-    let entitlement = grid.get(&(member.id, dossier_id)).cloned().unwrap_or(Entitlement::NotAScoringRole);
+    let product = councils::assigned_product(db, council_id, dossier_id).await?;
+    let entitlement = councils::entitlement_of(db, &member, &product).await?;
     Ok(Seat { council, member, product, entitlement })
 }
 
@@ -991,7 +986,7 @@ pub async fn request_rescore(db: &Db, user: &CurrentUser, meta: &RequestMeta, do
             reopened.push(m.user_id);
         }
     }
-    let product = product_of(db, &c, dossier_id).await?;
+    let product = councils::assigned_product(db, c.council.id, dossier_id).await?;
     let n = Notice {
         kind: "sheet.rescore".into(),
         title_vi: format!("Đề nghị chấm lại: {}", product.product_name),
@@ -1020,7 +1015,7 @@ pub async fn paper_entry(db: &Db, user: &CurrentUser, meta: &RequestMeta, member
     if member.user_id == user.id {
         return Err(Error::conflict("Hãy chấm phiếu của chính bạn ở màn hình chấm điểm.", "Score your own sheet on the scoring screen."));
     }
-    let product = product_of(db, &c, dossier_id).await?;
+    let product = councils::assigned_product(db, c.council.id, dossier_id).await?;
     let rs = round_rule_set(db, &c.round).await?;
     let form = form_of(&rs, &product.group_code)?;
     if load_sheet(db, member_id, dossier_id).await?.is_none() {
@@ -1045,7 +1040,7 @@ pub async fn paper_sheet(db: &Db, user: &CurrentUser, member_id: i64, dossier_id
     if !matches!(standing, Standing::Office | Standing::Member(MemberRole::Secretary)) {
         return Err(Error::Forbidden);
     }
-    let product = product_of(db, &c, dossier_id).await?;
+    let product = councils::assigned_product(db, c.council.id, dossier_id).await?;
     let rs = round_rule_set(db, &c.round).await?;
     let form = form_of(&rs, &product.group_code)?.clone();
     if !c.members.iter().any(|m| m.id == member_id && m.role.scores()) {

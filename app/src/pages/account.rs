@@ -14,7 +14,7 @@ pub fn AccountPage() -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
     view! {
-        <Title text=move || lang.get().pick("Tài khoản", "Account").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Tài khoản", "Account").to_string()/>
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 match session.user.await.ok().flatten() {

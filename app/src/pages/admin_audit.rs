@@ -30,7 +30,7 @@ pub fn AdminAuditPage() -> impl IntoView {
         }
     };
     view! {
-        <Title text=move || lang.get().pick("Nhật ký thay đổi", "Audit log").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Nhật ký thay đổi", "Audit log").to_string()/>
         <h1>{tr!("Nhật ký thay đổi", "Audit log")}</h1>
         <p class="lead">{tr!("Mọi thay đổi trong hệ thống được ghi lại ở đây và không thể sửa hay xóa.",
                              "Every change in the system is recorded here and cannot be edited or deleted.")}</p>

@@ -28,7 +28,7 @@ pub fn AdminOutboxPage() -> impl IntoView {
     let page = RwSignal::new(1i64);
     let rows = Resource::new(move || page.get(), |p| list_outbox(Some(p)));
     view! {
-        <Title text=move || lang.get().pick("Hộp thư đi", "Outbox").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Hộp thư đi", "Outbox").to_string()/>
         <h1>{tr!("Hộp thư đi", "Outbox")}</h1>
         <p class="lead">{tr!("Thư thông báo hệ thống đã xếp hàng gửi. Khi chưa cấu hình SMTP, thư được giữ ở đây và sẽ gửi khi có cấu hình.",
                              "Notification e-mails queued by the system. Without SMTP settings they are held here and sent once SMTP is configured.")}</p>

@@ -61,7 +61,7 @@ pub fn AdminUsersPage() -> impl IntoView {
     });
 
     view! {
-        <Title text=move || lang.get().pick("Tài khoản", "Accounts").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Tài khoản", "Accounts").to_string()/>
         <h1>{tr!("Tài khoản", "Accounts")}</h1>
         <CreateUserForm on_created=Callback::new(move |_| reload.update(|v| *v += 1))/>
         <h2>{tr!("Danh sách tài khoản", "All accounts")}</h2>

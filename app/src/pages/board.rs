@@ -46,7 +46,7 @@ pub fn BoardPage() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let board = Resource::new(move || (id(), refresh.get()), |(id, _)| get_board(id));
     view! {
-        <Title text=move || lang.get().pick("Bảng tổng hợp điểm", "Score board").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Bảng tổng hợp điểm", "Score board").to_string()/>
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 match board.await {
@@ -396,7 +396,7 @@ pub fn BoardSheetPage() -> impl IntoView {
     let id = param_i64("id");
     let detail = Resource::new(id, board_sheet);
     view! {
-        <Title text=move || lang.get().pick("Phiếu chấm của thành viên", "A member's sheet").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Phiếu chấm của thành viên", "A member's sheet").to_string()/>
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
@@ -459,7 +459,7 @@ pub fn PaperSheetPage() -> impl IntoView {
     let dossier = param_i64("dossier");
     let detail = Resource::new(move || (member(), dossier()), |(m, d)| paper_sheet(m, d));
     view! {
-        <Title text=move || lang.get().pick("Nhập phiếu giấy", "Enter a paper sheet").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Nhập phiếu giấy", "Enter a paper sheet").to_string()/>
         <p><A href=move || format!("/councils/{}/board", cid())>{tr!("← Bảng tổng hợp", "← Board")}</A></p>
         <h1>{tr!("Nhập phiếu chấm giấy thay thành viên", "Enter a member's paper sheet")}</h1>
         <p class="notice">{tr!(
@@ -523,7 +523,7 @@ pub fn MinutesPage() -> impl IntoView {
     let id = param_i64("id");
     let minutes = Resource::new(id, get_minutes);
     view! {
-        <Title text=move || lang.get().pick("Biên bản họp hội đồng", "Council minutes").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Biên bản họp hội đồng", "Council minutes").to_string()/>
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 match minutes.await {

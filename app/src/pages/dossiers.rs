@@ -45,7 +45,7 @@ pub fn MyDossiersPage() -> impl IntoView {
     let products = Resource::new(|| (), |_| list_products());
     let dossiers = Resource::new(move || created.get(), |_| my_dossiers());
     view! {
-        <Title text=move || lang.get().pick("Hồ sơ của tôi", "My dossiers").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Hồ sơ của tôi", "My dossiers").to_string()/>
         <h1>{tr!("Hồ sơ của tôi", "My dossiers")}</h1>
         <h2>{tr!("Đợt đang nhận hồ sơ", "Rounds open for filing")}</h2>
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
@@ -199,7 +199,7 @@ pub fn DossierPage() -> impl IntoView {
     );
     let on_change = Callback::new(move |_| reload.update(|v| *v += 1));
     view! {
-        <Title text=move || lang.get().pick("Hồ sơ", "Dossier").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Hồ sơ", "Dossier").to_string()/>
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -15,7 +15,7 @@ pub fn HomePage() -> impl IntoView {
     let session = use_session();
     let lang = use_lang();
     view! {
-        <Title text=move || lang.get().pick("Trang chủ", "Home").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Trang chủ", "Home").to_string()/>
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 match session.user.await.ok().flatten() {

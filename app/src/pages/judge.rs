@@ -65,7 +65,7 @@ pub fn JudgePage() -> impl IntoView {
     let lang = use_lang();
     let list = Resource::new(|| (), |_| my_products());
     view! {
-        <Title text=move || lang.get().pick("Chấm điểm", "Scoring").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Chấm điểm", "Scoring").to_string()/>
         <h1>{tr!("Sản phẩm được phân công chấm", "Products to score")}</h1>
         <p class="lead">
             {tr!("Bạn chỉ thấy phiếu chấm của chính mình cho đến khi hội đồng chuyển sang thảo luận. ", "You see only your own sheets until the council deliberates. ")}
@@ -171,7 +171,7 @@ pub fn SheetPage() -> impl IntoView {
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
     let ws = Resource::new(id, get_workspace);
     view! {
-        <Title text=move || lang.get().pick("Phiếu chấm", "Score sheet").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Phiếu chấm", "Score sheet").to_string()/>
         <p><A href="/judge">{tr!("← Danh sách sản phẩm", "← Products")}</A></p>
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {

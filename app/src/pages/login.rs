@@ -23,7 +23,7 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || lang.get().pick("Đăng nhập", "Log in").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Đăng nhập", "Log in").to_string()/>
         <div class="narrow">
             <h1>{tr!("Đăng nhập", "Log in")}</h1>
             <ErrorSummary error=error/>

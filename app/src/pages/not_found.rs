@@ -12,7 +12,7 @@ pub fn NotFound() -> impl IntoView {
     }
     let lang = use_lang();
     view! {
-        <Title text=move || lang.get().pick("Không tìm thấy trang", "Page not found").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Không tìm thấy trang", "Page not found").to_string()/>
         <div class="panel">
             <h1>{tr!("Không tìm thấy trang", "Page not found")}</h1>
             <p>{tr!("Địa chỉ này không có trong hệ thống. Nếu bạn gõ địa chỉ, hãy kiểm tra lại chính tả; nếu bạn bấm một đường dẫn, có thể trang đã được chuyển.",

@@ -47,7 +47,7 @@ pub fn NotificationsPage() -> impl IntoView {
     });
 
     view! {
-        <Title text=move || lang.get().pick("Thông báo", "Notifications").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Thông báo", "Notifications").to_string()/>
         <h1>{tr!("Thông báo", "Notifications")}</h1>
         <div class="toolbar">
             <label class="radio">

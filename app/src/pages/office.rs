@@ -25,7 +25,7 @@ pub fn RoundsPage() -> impl IntoView {
     let options = Resource::new(|| (), |_| round_options());
     let error = action_error(create.value());
     view! {
-        <Title text=move || lang.get().pick("Đợt đánh giá", "Rounds").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Đợt đánh giá", "Rounds").to_string()/>
         <h1>{tr!("Đợt đánh giá, bình chọn", "Rounds")}</h1>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -173,7 +173,7 @@ pub fn RoundPage() -> impl IntoView {
     );
     let on_change = Callback::new(move |_| reload.update(|v| *v += 1));
     view! {
-        <Title text=move || lang.get().pick("Đợt", "Round").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Đợt", "Round").to_string()/>
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 match round.await {
@@ -328,7 +328,7 @@ pub fn IntakePage() -> impl IntoView {
         |(r, s, c, g, t)| intake(r.parse().ok(), Some(s), c.parse().ok(), Some(g), Some(t)),
     );
     view! {
-        <Title text=move || lang.get().pick("Tiếp nhận hồ sơ", "Dossier intake").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Tiếp nhận hồ sơ", "Dossier intake").to_string()/>
         <h1>{tr!("Tiếp nhận hồ sơ", "Dossier intake")}</h1>
         <form class="filters" on:submit=|ev| ev.prevent_default()>
             <div class="field">
@@ -449,7 +449,7 @@ pub fn CommuneDossiersPage() -> impl IntoView {
     let lang = use_lang();
     let list = Resource::new(|| (), |_| commune_dossiers());
     view! {
-        <Title text=move || lang.get().pick("Hồ sơ cần xác nhận", "Dossiers to confirm").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Hồ sơ cần xác nhận", "Dossiers to confirm").to_string()/>
         <h1>{tr!("Hồ sơ của xã cần xác nhận", "Dossiers from your commune")}</h1>
         <p class="lead">{tr!(
             "Theo quy định mới (QĐ 1489/QĐ-TTg, TT 38/2025/TT-BCT), UBND xã kiểm tra hồ sơ của chủ thể trên địa bàn rồi xác nhận, hoặc trả lại kèm lý do.",

@@ -27,7 +27,7 @@ pub fn ProducerProfilePage() -> impl IntoView {
     let add_error = action_error(add.value());
 
     view! {
-        <Title text=move || lang.get().pick("Hồ sơ chủ thể", "Producer profile").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Hồ sơ chủ thể", "Producer profile").to_string()/>
         <div class="narrow">
             <h1>{tr!("Hồ sơ chủ thể", "Producer profile")}</h1>
             <p class="lead">{tr!(

@@ -35,7 +35,7 @@ pub fn ProductsPage() -> impl IntoView {
     let lang = use_lang();
     let products = Resource::new(|| (), |_| list_products());
     view! {
-        <Title text=move || lang.get().pick("Sản phẩm", "Products").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Sản phẩm", "Products").to_string()/>
         <h1>{tr!("Sản phẩm của tôi", "My products")}</h1>
         <p class="lead">{tr!(
             "Nhập sản phẩm một lần, dùng cho mọi đợt đánh giá. Sản phẩm giữ lại lịch sử hồ sơ, kết quả và giấy chứng nhận.",
@@ -92,7 +92,7 @@ pub fn ProductEditPage() -> impl IntoView {
     let spcnnttb_groups = Resource::new(|| (), |_| product_groups("spcnnttb".into()));
 
     view! {
-        <Title text=move || lang.get().pick("Sản phẩm", "Product").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Sản phẩm", "Product").to_string()/>
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 let (p, og, sg) = (product.await, ocop_groups.await, spcnnttb_groups.await);

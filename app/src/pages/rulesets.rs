@@ -77,7 +77,7 @@ pub fn RuleSetsPage() -> impl IntoView {
     let lang = use_lang();
     let rows = Resource::new(|| (), |_| list_rule_sets());
     view! {
-        <Title text=move || lang.get().pick("Bộ tiêu chí", "Rule sets").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Bộ tiêu chí", "Rule sets").to_string()/>
         <h1>{tr!("Bộ tiêu chí", "Rule sets")}</h1>
         <p class="lead">{tr!(
             "Mỗi bộ quy tắc là một phiên bản các quy định chính thức của một chương trình: căn cứ pháp lý, nhóm sản phẩm, phiếu đánh giá, thang hạng sao và ai công nhận ở cấp nào. Một đợt dùng một phiên bản; đã dùng thì không sửa được, sửa là tạo phiên bản mới.",
@@ -148,7 +148,7 @@ pub fn RuleSetPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let detail = Resource::new(move || (id(), reload.get()), |(id, _)| get_rule_set(id));
     view! {
-        <Title text=move || lang.get().pick("Bộ quy tắc", "Rule set").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Bộ quy tắc", "Rule set").to_string()/>
         <p><A href="/rulesets">{tr!("← Tất cả bộ tiêu chí", "← All rule sets")}</A></p>
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
@@ -502,7 +502,7 @@ pub fn FormPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let detail = Resource::new(move || (id(), reload.get()), |(id, _)| get_form(id));
     view! {
-        <Title text=move || lang.get().pick("Phiếu đánh giá", "Score form").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Phiếu đánh giá", "Score form").to_string()/>
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {

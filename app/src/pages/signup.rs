@@ -41,7 +41,7 @@ pub fn SignupPage() -> impl IntoView {
     let password_ok = move || password.get().chars().count() >= MIN_PASSWORD;
 
     view! {
-        <Title text=move || lang.get().pick("Đăng ký chủ thể sản xuất", "Producer sign-up").to_string()/>
+        <Title text=move || lang.try_get().unwrap_or_default().pick("Đăng ký chủ thể sản xuất", "Producer sign-up").to_string()/>
         <div class="narrow">
             <h1>{tr!("Đăng ký chủ thể sản xuất", "Sign up as a producer")}</h1>
             <p class="lead">{tr!(
