@@ -734,6 +734,7 @@ struct Report {
     sheets_matching: usize,
     sheet_problems: Vec<String>,
     hwm_kb: u64,
+    start_rss_kb: u64,
     phase_rss_kb: u64,
     cpu_share: f64,
     load_before: String,
@@ -784,8 +785,9 @@ impl Report {
             println!("    {p}");
         }
         println!(
-            "server memory          peak RSS {:.0} MB (VmHWM, whole run incl. set-up) · {:.0} MB at most while autosaving (VmRSS)",
+            "server memory          peak RSS {:.0} MB (VmHWM, whole run incl. set-up) · while autosaving {:.0} MB at the start, {:.0} MB at most (VmRSS)",
             mb(self.hwm_kb),
+            mb(self.start_rss_kb),
             mb(self.phase_rss_kb)
         );
         println!("server CPU             {:.0} % of one core while autosaving", self.cpu_share * 100.0);
@@ -833,6 +835,7 @@ async fn run_leg(s: &Settings, backend: Backend, db: &Database) -> Result<Report
     tokio::time::sleep(Duration::from_secs(2)).await;
     let load_before = load_average();
     let pid = server.pid;
+    let start_rss_kb = proc_status_kb(pid, "VmRSS:").unwrap_or(0);
     let sampling = Arc::new(AtomicBool::new(true));
     let sampler = {
         let sampling = sampling.clone();
@@ -925,6 +928,7 @@ async fn run_leg(s: &Settings, backend: Backend, db: &Database) -> Result<Report
         sheets_matching,
         sheet_problems,
         hwm_kb,
+        start_rss_kb,
         phase_rss_kb,
         cpu_share,
         load_before,
