@@ -88,6 +88,8 @@ environment:
                        else ~/.cache/binhchon/target/release/binhchon)
   BENCH_DATABASE_URL   a PostgreSQL database to connect to for creating and dropping the
                        benchmark's own database (default postgres://postgres@127.0.0.1:5432/postgres)
+  BENCH_SERVER_LOG     the server's RUST_LOG (default info); 'info,sqlx::query=debug' logs every
+                       statement with its time into server.log (use with --keep)
 ";
 
 fn settings() -> Result<Settings, String> {
