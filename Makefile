@@ -13,7 +13,7 @@ endif
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/binhchon/target
 BIN := $(CARGO_TARGET_DIR)/release/binhchon
 
-.PHONY: all setup build run test test-unit test-integration test-pg test-e2e bench ci clean-data
+.PHONY: all setup build run test test-unit test-integration test-pg test-e2e bench bench-autosave ci clean-data
 
 all: build
 
@@ -46,6 +46,12 @@ test-e2e: build
 
 bench: setup
 	cargo run --release -p binhchon-bench
+
+## Autosave under load (bench/README.md): 300 judges on SQLite, then on PostgreSQL (a database
+## of its own on BENCH_DATABASE_URL's server, dropped afterwards). Options: BENCH_ARGS="--db sqlite …".
+bench-autosave: build
+	@BINHCHON_BIN=$(BIN) BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
+	  cargo run --release -p binhchon-bench --bin autosave -- $(BENCH_ARGS)
 
 ci:
 	@bash .ci/run
