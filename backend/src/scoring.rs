@@ -1270,7 +1270,7 @@ pub struct MinutesRow {
     pub product_name: String,
     pub producer_name: String,
     pub group_code: String,
-    /// Each scoring member's total, or why they did not score.
+    /// Each scoring member's total, or `None` when no sheet of theirs counted.
     pub totals: Vec<(i64, Option<Points>)>,
     pub result: StoredResult,
     pub finalise_note: Option<String>,
@@ -1290,9 +1290,12 @@ pub async fn minutes(db: &Db, user: &CurrentUser, council_id: i64) -> Result<Min
     let mut rows = Vec::new();
     for p in products {
         let Some(result) = stored.get(&p.dossier_id).cloned() else { continue };
+        // Finalisation locked exactly the sheets it counted. A submitted sheet of a member who
+        // may not score the product (a conflict, an exclusion) stays submitted and is not printed
+        // beside a mean it took no part in.
         let totals = c
             .scorers()
-            .map(|m| (m.id, sheets.get(&(m.id, p.dossier_id)).filter(|s| s.state.counts()).map(|s| s.total)))
+            .map(|m| (m.id, sheets.get(&(m.id, p.dossier_id)).filter(|s| s.state == SheetState::Locked).map(|s| s.total)))
             .collect();
         rows.push(MinutesRow {
             dossier_id: p.dossier_id,
