@@ -155,13 +155,8 @@ const PAGES = [
   ['xa.binhchanh@demo.binhchon.vn', ['/', '/commune/dossiers']],
 ];
 
-// Known open defect (see the issue note): an office page still fails to hydrate in the release
-// build; the office roles' run is reported, not counted, until it is fixed.
-const KNOWN_HYDRATION_DEFECT = new Set(['spcnnttb@demo.binhchon.vn', 'ocop.tinh@demo.binhchon.vn']);
-
 for (const [email, paths] of PAGES) {
-  const opts = KNOWN_HYDRATION_DEFECT.has(email) ? { todo: 'an office page does not hydrate yet (release build)' } : {};
-  test(`${email}: every page and the dossiers they open hydrate without errors`, opts, async () => {
+  test(`${email}: every page and the dossiers they open hydrate without errors`, async () => {
     const page = await newPage(browser);
     await login(page, server.base, email);
     const dossierLinks = new Set();

@@ -60,6 +60,9 @@ pub struct RoundChoices {
     pub programmes: Vec<Programme>,
     pub rule_sets: Vec<RuleSetOption>,
     pub units: Vec<UnitRow>,
+    /// This year in Vietnam, the form's default: the browser's WebAssembly has no clock of its own
+    /// (std's time panics there), so the server says.
+    pub year: i32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,7 +145,7 @@ pub async fn round_options() -> Result<RoundChoices, AppError> {
         .filter(|u| u.level != AdminLevel::Commune && programmes.iter().any(|p| user.covers(backend::rules::office_role(*p), &u.path)))
         .map(|u| UnitRow { depth: u.path.matches('/').count().saturating_sub(2), id: u.id, name: u.full_name(), level: u.level })
         .collect();
-    Ok(RoundChoices { programmes, rule_sets, units })
+    Ok(RoundChoices { programmes, rule_sets, units, year: chrono::Datelike::year(&backend::rounds::today_vn()) })
 }
 
 #[allow(clippy::too_many_arguments)]

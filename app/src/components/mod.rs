@@ -1,3 +1,4 @@
+pub mod browser_value;
 pub mod forms;
 pub mod layout;
 pub mod pager;

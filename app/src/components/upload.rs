@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
-use crate::{errors::AppError, i18n::use_lang, tr};
+use crate::{components::browser_value::BrowserValue, errors::AppError, i18n::use_lang, tr};
 
 #[derive(Clone, PartialEq)]
 enum Status {
@@ -80,11 +80,11 @@ pub fn FileUpload(
 ) -> impl IntoView {
     let lang = use_lang();
     let entries = RwSignal::new(Vec::<Entry>::new());
-    let files = StoredValue::new_local(Vec::<web_sys::File>::new());
+    let files = BrowserValue::new(Vec::<web_sys::File>::new);
     let url = StoredValue::new(url);
 
     let start = move |index: usize| {
-        let Some(file) = files.with_value(|f| f.get(index).cloned()) else { return };
+        let Some(file) = files.with_value(|f| f.get(index).cloned()).flatten() else { return };
         entries.update(|e| e[index].status = Status::Sending(0));
         send(
             &url.get_value(),

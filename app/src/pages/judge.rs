@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     api::scoring::{get_workspace, my_products, own_sheet, save_sheet, submit_sheet, MyProduct, Saved, Workspace},
-    components::{forms::ErrorNotice, score_form::ScoreFormView},
+    components::{browser_value::BrowserValue, forms::ErrorNotice, score_form::ScoreFormView},
     errors::AppError,
     i18n::{format_time, use_lang, Lang},
     pages::status::round_state_label,
@@ -272,21 +272,21 @@ fn Scoring(w: Workspace) -> impl IntoView {
     let acked = StoredValue::new(0u64);
     let in_flight = RwSignal::new(false);
     let submit_error = RwSignal::new(None::<AppError>);
-    let timer = StoredValue::new_local(None::<TimeoutHandle>);
+    let timer = BrowserValue::new(|| None::<TimeoutHandle>);
     // Set while the page itself replaces the answers (loading the stored copy): not an edit.
     let suppress = StoredValue::new(false);
     let form = StoredValue::new(w.form.clone());
     let rule_set = w.rule_set.clone();
 
     // Sends the sheet if it has changes the server has not acknowledged; one request at a time.
-    let flush = StoredValue::new_local(None::<std::rc::Rc<dyn Fn()>>);
+    let flush = BrowserValue::new(|| None::<std::rc::Rc<dyn Fn()>>);
     let run_flush = move || {
-        if let Some(f) = flush.get_value() {
+        if let Some(f) = flush.get_value().flatten() {
             f()
         }
     };
     let schedule = move |ms: u64| {
-        if let Some(h) = timer.get_value() {
+        if let Some(h) = timer.get_value().flatten() {
             h.clear();
         }
         let h = set_timeout_with_handle(run_flush, std::time::Duration::from_millis(ms)).ok();
@@ -456,7 +456,7 @@ fn Scoring(w: Workspace) -> impl IntoView {
         if !ok {
             return;
         }
-        if let Some(h) = timer.get_value() {
+        if let Some(h) = timer.get_value().flatten() {
             h.clear();
         }
         let (a, n, v) = (answers.get_untracked(), notes.get_untracked(), version.get_untracked());

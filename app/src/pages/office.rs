@@ -82,7 +82,7 @@ fn NewRoundForm(options: RoundChoices, action: ServerAction<CreateRound>, error:
     let lang = use_lang();
     let programme = RwSignal::new(options.programmes.first().map(|p| p.code().to_string()).unwrap_or_default());
     let rule_sets = StoredValue::new(options.rule_sets.clone());
-    let year = chrono::Utc::now().date_naive().format("%Y").to_string();
+    let year = options.year.to_string();
     view! {
         <details class="panel" open=move || error.get().is_some()>
             <summary>{tr!("Tạo đợt mới", "Create a round")}</summary>
