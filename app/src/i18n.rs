@@ -128,3 +128,14 @@ pub fn format_time(ts: &str) -> String {
 pub fn format_date(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
+
+/// Today in Vietnam (UTC+7) as YYYY-MM-DD. In the browser std's clock panics under WebAssembly,
+/// so the date comes from JavaScript's `Date` there.
+pub fn today_vn() -> String {
+    #[cfg(feature = "ssr")]
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    #[cfg(not(feature = "ssr"))]
+    #[allow(clippy::cast_possible_truncation)]
+    let now_ms = js_sys::Date::now() as i64;
+    chrono::DateTime::from_timestamp_millis(now_ms + 7 * 3600 * 1000).map(|d| d.date_naive().to_string()).unwrap_or_default()
+}

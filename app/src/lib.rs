@@ -126,6 +126,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forms/:id") view=FormPage ssr=SsrMode::Async/>
                     <Route path=path!("/judge") view=JudgePage ssr=SsrMode::Async/>
                     <Route path=path!("/judge/products/:id") view=SheetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/judge/conflicts") view=ConflictsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/councils/:id") view=CouncilOverviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/councils/:id/board") view=BoardPage ssr=SsrMode::Async/>
                     <Route path=path!("/councils/:id/minutes") view=MinutesPage ssr=SsrMode::Async/>
                     <Route path=path!("/councils/:id/paper/:member/:dossier") view=PaperSheetPage ssr=SsrMode::Async/>

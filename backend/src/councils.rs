@@ -174,12 +174,23 @@ fn not_finalised(round: &Round) -> Result<()> {
     Ok(())
 }
 
-/// The councils of a round, for its office (all) or a member (theirs).
-pub async fn of_round(db: &Db, user: &CurrentUser, round_id: i64) -> Result<Vec<Council>> {
+/// A council as the round's page lists it: with how many members it has and how many products
+/// it scores.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CouncilSummary {
+    pub council: Council,
+    pub members: i64,
+    pub products: i64,
+}
+
+/// The councils of a round, for its office (all) or a member (theirs), with their counts.
+pub async fn of_round(db: &Db, user: &CurrentUser, round_id: i64) -> Result<Vec<CouncilSummary>> {
     let round = rounds::load(db, round_id).await?;
     let office = rounds::may_manage(user, &round);
     let rows = sqlx::query(
-        "SELECT c.* FROM councils c WHERE c.round_id = $1 AND ($2 = 1 OR EXISTS \
+        "SELECT c.*, (SELECT COUNT(*) FROM council_members m WHERE m.council_id = c.id) AS member_count, \
+         (SELECT COUNT(*) FROM council_dossiers cd WHERE cd.council_id = c.id) AS product_count \
+         FROM councils c WHERE c.round_id = $1 AND ($2 = 1 OR EXISTS \
          (SELECT 1 FROM council_members m WHERE m.council_id = c.id AND m.user_id = $3)) ORDER BY c.id",
     )
     .bind(round_id)
@@ -187,7 +198,9 @@ pub async fn of_round(db: &Db, user: &CurrentUser, round_id: i64) -> Result<Vec<
     .bind(user.id)
     .fetch_all(db.pool())
     .await?;
-    rows.iter().map(council_from_row).collect()
+    rows.iter()
+        .map(|r| Ok(CouncilSummary { council: council_from_row(r)?, members: r.try_get("member_count")?, products: r.try_get("product_count")? }))
+        .collect()
 }
 
 /// The councils the caller sits on, newest round first.
@@ -893,6 +906,30 @@ pub async fn set_override(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The reasons recorded on the grid: why the office excluded a member from a product, and why
+/// the chair let a conflicted member score it — keyed by (member, dossier).
+#[derive(Debug, Clone, Default)]
+pub struct GridReasons {
+    pub excluded: HashMap<(i64, i64), String>,
+    pub overridden: HashMap<(i64, i64), String>,
+}
+
+pub async fn grid_reasons(db: &Db, council_id: i64) -> Result<GridReasons> {
+    let mut out = GridReasons::default();
+    for (table, map) in [("member_exclusions", &mut out.excluded), ("conflict_overrides", &mut out.overridden)] {
+        let rows = sqlx::query(&format!(
+            "SELECT t.member_id, t.dossier_id, t.reason FROM {table} t JOIN council_members m ON m.id = t.member_id WHERE m.council_id = $1"
+        ))
+        .bind(council_id)
+        .fetch_all(db.pool())
+        .await?;
+        for r in rows {
+            map.insert((r.try_get("member_id")?, r.try_get("dossier_id")?), r.try_get("reason")?);
+        }
+    }
+    Ok(out)
 }
 
 /// Every member's entitlement for every product of the council, keyed by (member, dossier).

@@ -2,7 +2,12 @@
 //! PostgreSQL is chosen at run time by `DATABASE_URL`. Queries are written once with `$n`
 //! placeholders, which both engines accept through sqlx's `Any` driver.
 
-use std::{collections::BTreeMap, path::Path, time::Duration};
+use std::{
+    collections::{BTreeMap, HashMap},
+    path::Path,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use sqlx::{
     any::{AnyConnectOptions, AnyPoolOptions},
@@ -25,6 +30,10 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// Frozen rule sets already parsed, by `rule_sets.id` (see `rulesets::get_cached`). Shared by
+    /// every clone of the handle, so process-wide for a server; kept per database rather than in
+    /// a static because ids mean nothing across two databases (as in tests).
+    frozen_rule_sets: Arc<Mutex<HashMap<i64, Arc<domain::ruleset::RuleSet>>>>,
 }
 
 pub type Tx = Transaction<'static, Any>;
@@ -97,7 +106,7 @@ impl Db {
             // WAL lets readers work while one writer commits; the mode is stored in the file.
             sqlx::query("PRAGMA journal_mode = WAL").fetch_all(&pool).await?;
         }
-        let db = Db { pool, backend };
+        let db = Db { pool, backend, frozen_rule_sets: Arc::default() };
         db.migrate().await?;
         Ok(db)
     }
@@ -108,6 +117,10 @@ impl Db {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
         Ok(())
+    }
+
+    pub(crate) fn frozen_rule_sets(&self) -> &Mutex<HashMap<i64, Arc<domain::ruleset::RuleSet>>> {
+        &self.frozen_rule_sets
     }
 
     pub fn pool(&self) -> &AnyPool {

@@ -195,7 +195,7 @@ pub async fn create(db: &Db, user: &CurrentUser, meta: &RequestMeta, input: &New
     }
     let rt = registration_type(&input.registration_type)?;
     let prev = previous_certificate(rt, &input.previous_certificate)?;
-    let rs = round.rule_set()?;
+    let rs = rounds::rule_set_of(db, &round).await?;
     let own_group: Option<String> = sqlx::query("SELECT group_code FROM products WHERE id = $1")
         .bind(product.id)
         .fetch_one(db.pool())
@@ -277,7 +277,7 @@ pub async fn update_details(db: &Db, user: &CurrentUser, meta: &RequestMeta, id:
     }
     let rt = registration_type(&input.registration_type)?;
     let prev = previous_certificate(rt, &input.previous_certificate)?;
-    let group = rules::check_group(&d.round.rule_set()?, "group_code", &input.group_code)?;
+    let group = rules::check_group(&*rounds::rule_set_of(db, &d.round).await?, "group_code", &input.group_code)?;
     let self_assessment = validate::optional_text("self_assessment", "phần tự đánh giá", "self-assessment", &input.self_assessment, 8000)?;
     let before = sqlx::query("SELECT registration_type, previous_certificate, group_code, self_assessment FROM dossiers WHERE id = $1")
         .bind(id)
@@ -775,7 +775,7 @@ pub async fn load(db: &Db, user: &CurrentUser, id: i64) -> Result<Dossier> {
     .bind(id)
     .fetch_one(db.pool())
     .await?;
-    let rs = d.round.rule_set()?;
+    let rs = rounds::rule_set_of(db, &d.round).await?;
     let group_code: String = r.try_get("group_code")?;
     let group_name = rules::group_options(&rs).into_iter().find(|g| g.0 == group_code).map(|g| g.1).unwrap_or_else(|| group_code.clone());
     let supplement_items: Vec<String> = r

@@ -28,7 +28,7 @@ use crate::{
     db::Db,
     error::{Error, Result},
     form_files::{points_of, text_of, xlsx_err},
-    scoring,
+    rounds, scoring,
 };
 
 /// Largest workbook accepted.
@@ -67,7 +67,7 @@ pub async fn template(db: &Db, user: &CurrentUser, council_id: i64) -> Result<(S
     require_keeper(standing)?;
     let products = councils::products(db, &c).await?;
     let grid = councils::entitlements_for(db, &c, &products).await?;
-    let rs = scoring::round_rule_set(db, &c.round).await?;
+    let rs = rounds::rule_set_of(db, &c.round).await?;
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let wrap = Format::new().set_text_wrap();
@@ -154,7 +154,7 @@ pub async fn import(db: &Db, user: &CurrentUser, meta: &RequestMeta, council_id:
         )
     })?;
     let products = councils::products(db, &c).await?;
-    let rs = scoring::round_rule_set(db, &c.round).await?;
+    let rs = rounds::rule_set_of(db, &c.round).await?;
     let mut report = ImportReport::default();
     let names: Vec<String> = wb.sheet_names().into_iter().filter(|n| n != SHEET_HELP).collect();
     for name in names {

@@ -105,11 +105,11 @@ struct Clean {
     items: Vec<(String, String)>,
 }
 
-fn clean(input: &ProductInput) -> Result<Clean> {
+async fn clean(db: &Db, input: &ProductInput) -> Result<Clean> {
     let programme = Programme::from_code(input.programme.trim())
         .ok_or_else(|| Error::invalid("programme", "Hãy chọn chương trình: OCOP hoặc bình chọn SPCNNTTB.", "Choose the programme: OCOP or SPCNNTTB."))?;
     let name = validate::text("name", "tên sản phẩm", "product name", &input.name, 200)?;
-    let rs = rules::current(programme)?;
+    let (_, rs) = rules::current(db, programme).await?;
     let group_code = rules::check_group(&rs, "group_code", &input.group_code)?;
     let description = validate::text("description", "mô tả sản phẩm", "description", &input.description, 4000)?;
     let raw_materials =
@@ -169,7 +169,7 @@ async fn write_items(tx: &mut Tx, product_id: i64, items: &[(String, String)]) -
 
 pub async fn create(db: &Db, user: &CurrentUser, meta: &RequestMeta, input: &ProductInput) -> Result<i64> {
     let producer_id = crate::producers::own_producer(user)?;
-    let c = clean(input)?;
+    let c = clean(db, input).await?;
     let now = db::now();
     let mut tx = db.begin().await?;
     let id: i64 = sqlx::query(
@@ -198,7 +198,7 @@ pub async fn create(db: &Db, user: &CurrentUser, meta: &RequestMeta, input: &Pro
 pub async fn update(db: &Db, user: &CurrentUser, meta: &RequestMeta, id: i64, input: &ProductInput) -> Result<()> {
     editable(db, user, id).await?;
     let before = get(db, user, id).await?;
-    let c = clean(input)?;
+    let c = clean(db, input).await?;
     if c.programme.code() != before.programme {
         return Err(Error::invalid(
             "programme",

@@ -1,7 +1,9 @@
 //! Rounds (đợt đánh giá, phân hạng / đợt bình chọn): created and moved through their phases by
-//! the programme's office for its unit. A round fixes the rule set, the level and unit, the
-//! year, the registration and scoring windows, and the dossier checklist (from the rule set,
-//! editable per round).
+//! the programme's office for its unit. A round fixes the rule set (one published version stored
+//! in the database, frozen from then on), the level and unit, the year, the registration and
+//! scoring windows, and the dossier checklist (from the rule set, editable per round).
+
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use domain::{
@@ -18,7 +20,7 @@ use crate::{
     auth::{CurrentUser, RequestMeta},
     db::{self, Db},
     error::{Error, Result},
-    rules, units, validate,
+    rules, rulesets, units, validate,
 };
 
 /// Today in Vietnam (UTC+7): registration windows are calendar days there.
@@ -30,6 +32,8 @@ pub fn today_vn() -> NaiveDate {
 pub struct Round {
     pub id: i64,
     pub programme: Programme,
+    /// The stored rule-set version the round scores with (`rule_sets.id`).
+    pub rule_set_id: i64,
     pub rule_set_code: String,
     pub rule_set_version: i64,
     pub rule_set_name: String,
@@ -56,19 +60,16 @@ impl Round {
         self.state.accepts_registrations() && today >= self.registration_opens && today <= self.registration_closes
     }
 
-    pub fn rule_set(&self) -> Result<RuleSet> {
-        rules::rule_set(&self.rule_set_code, self.rule_set_version)
-    }
-
     pub fn checklist_item(&self, code: &str) -> Option<&ChecklistItem> {
         self.checklist.iter().find(|i| i.code == code)
     }
 }
 
 /// The rule set a round scores with, its forms included. Scoring, results and dossiers go
-/// through here so that the round's own (frozen) version is what applies.
-pub async fn rule_set_of(_db: &Db, round: &Round) -> Result<RuleSet> {
-    round.rule_set()
+/// through here so that the round's own (frozen) version is what applies, whatever versions
+/// the office publishes later.
+pub async fn rule_set_of(db: &Db, round: &Round) -> Result<Arc<RuleSet>> {
+    rulesets::get_cached(db, round.rule_set_id).await
 }
 
 fn date(s: &str) -> Result<NaiveDate> {
@@ -77,19 +78,26 @@ fn date(s: &str) -> Result<NaiveDate> {
 
 const COLS: &str = "r.*, u.name AS unit_name, u.kind AS unit_kind, u.path AS unit_path";
 
-fn from_row(r: &sqlx::any::AnyRow) -> Result<Round> {
+/// A round from its row. The rule set's name and whether the commune checks dossiers first
+/// come from the round's stored version, parsed once per process (see [`rulesets::get_cached`]).
+async fn from_row(db: &Db, r: &sqlx::any::AnyRow) -> Result<Round> {
+    let id: i64 = r.try_get("id")?;
     let programme: String = r.try_get("programme")?;
     let level: String = r.try_get("level")?;
     let state: String = r.try_get("state")?;
     let code: String = r.try_get("rule_set_code")?;
     let version: i64 = r.try_get("rule_set_version")?;
-    let rs = rules::rule_set(&code, version)?;
+    let rule_set_id: i64 = r
+        .try_get::<Option<i64>, _>("rule_set_id")?
+        .ok_or_else(|| Error::Internal(format!("round {id}: rule set {code}@{version} is not stored")))?;
+    let rs = rulesets::get_cached(db, rule_set_id).await?;
     let checklist: Vec<ChecklistItem> = serde_json::from_str(&r.try_get::<String, _>("checklist_json")?)
         .map_err(|e| Error::Internal(format!("checklist: {e}")))?;
     let opt_date = |c: &str| -> Result<Option<NaiveDate>> { r.try_get::<Option<String>, _>(c)?.as_deref().map(date).transpose() };
     Ok(Round {
-        id: r.try_get("id")?,
+        id,
         programme: Programme::from_code(&programme).ok_or_else(|| Error::Internal(format!("programme {programme}")))?,
+        rule_set_id,
         rule_set_name: rs.name_vi.clone(),
         commune_precheck: rs.commune_precheck(),
         rule_set_code: code,
@@ -116,7 +124,7 @@ pub async fn load(db: &Db, id: i64) -> Result<Round> {
         .fetch_optional(db.pool())
         .await?
         .ok_or(Error::NotFound)?;
-    from_row(&r)
+    from_row(db, &r).await
 }
 
 /// Dossiers filed (submitted or further) in a round.
@@ -140,7 +148,7 @@ pub async fn list_managed(db: &Db, user: &CurrentUser) -> Result<Vec<Round>> {
         .await?;
     let mut out = Vec::new();
     for r in &rows {
-        let round = from_row(r)?;
+        let round = from_row(db, r).await?;
         if may_manage(user, &round) {
             out.push(round);
         }
@@ -159,7 +167,7 @@ pub async fn list_open_for(db: &Db, commune_path: &str) -> Result<Vec<Round>> {
     .await?;
     let mut out = Vec::new();
     for r in &rows {
-        let round = from_row(r)?;
+        let round = from_row(db, r).await?;
         if commune_path.starts_with(&round.unit_path) && round.registration_closes >= today_vn() {
             out.push(round);
         }
@@ -170,8 +178,8 @@ pub async fn list_open_for(db: &Db, commune_path: &str) -> Result<Vec<Round>> {
 #[derive(Debug, Clone, Default)]
 pub struct RoundInput {
     pub programme: String,
-    /// `code@version`, e.g. `ocop-qd148-2023@1`.
-    pub rule_set: String,
+    /// A published rule-set version of the programme (`rule_sets.id`), from the picker.
+    pub rule_set_id: Option<i64>,
     pub name: String,
     pub unit_id: Option<i64>,
     pub year: Option<i64>,
@@ -194,8 +202,25 @@ fn parse_date(field: &str, label_vi: &str, label_en: &str, s: &str, required: bo
     })
 }
 
-/// Creates a round in the draft state. Only the programme's office, for a unit it covers, at a
-/// level where the rule set has a council that scores.
+/// The chosen rule-set version if it is published and of `programme`; otherwise a field error,
+/// the same for an unknown id and a draft so that a forged id learns nothing.
+async fn chosen_rule_set(db: &Db, programme: Programme, id: Option<i64>) -> Result<(i64, RuleSet)> {
+    let unknown = || Error::invalid("rule_set_id", "Hãy chọn một phiên bản bộ tiêu chí đã ban hành trong danh sách.", "Choose a published rule-set version from the list.");
+    let id = id.ok_or_else(unknown)?;
+    let row = sqlx::query("SELECT programme, status FROM rule_sets WHERE id = $1").bind(id).fetch_optional(db.pool()).await?.ok_or_else(unknown)?;
+    if row.try_get::<String, _>("status")? == rulesets::Status::Draft.code() {
+        return Err(unknown());
+    }
+    if row.try_get::<String, _>("programme")? != programme.code() {
+        return Err(Error::invalid("rule_set_id", "Bộ tiêu chí này không thuộc chương trình đã chọn.", "That rule set is not of the chosen programme."));
+    }
+    Ok((id, rulesets::get_by_id(db, id).await?))
+}
+
+/// Creates a round in the draft state with a published rule-set version of its programme. Only
+/// the programme's office, for a unit it covers, at a level where the rule set has a council that
+/// scores. The round copies the version's code, number and dossier checklist, and the version is
+/// frozen in the same transaction: from then on a change to it is a new version.
 pub async fn create(db: &Db, user: &CurrentUser, meta: &RequestMeta, input: &RoundInput) -> Result<i64> {
     let programme = Programme::from_code(input.programme.trim())
         .ok_or_else(|| Error::invalid("programme", "Hãy chọn chương trình.", "Choose the programme."))?;
@@ -203,15 +228,8 @@ pub async fn create(db: &Db, user: &CurrentUser, meta: &RequestMeta, input: &Rou
     if !user.has_role(role) {
         return Err(Error::Forbidden);
     }
-    let (code, version) = input
-        .rule_set
-        .split_once('@')
-        .and_then(|(c, v)| v.parse::<i64>().ok().map(|v| (c.to_string(), v)))
-        .ok_or_else(|| Error::invalid("rule_set", "Hãy chọn bộ tiêu chí.", "Choose the rule set."))?;
-    let rs = rules::rule_set(&code, version)
-        .ok()
-        .filter(|r| r.programme == programme)
-        .ok_or_else(|| Error::invalid("rule_set", "Bộ tiêu chí này không thuộc chương trình đã chọn.", "That rule set is not of the chosen programme."))?;
+    let (rule_set_id, rs) = chosen_rule_set(db, programme, input.rule_set_id).await?;
+    let (code, version) = (rs.code.clone(), i64::from(rs.version));
     let name = validate::text("name", "tên đợt", "round name", &input.name, 200)?;
     let unit = match input.unit_id {
         Some(id) => units::get(db, id).await?,
@@ -254,13 +272,15 @@ pub async fn create(db: &Db, user: &CurrentUser, meta: &RequestMeta, input: &Rou
     }
     let checklist = serde_json::to_string(&rs.dossier_checklist).map_err(|e| Error::Internal(e.to_string()))?;
     let now = db::now();
+    let actor = user.actor(meta.ip.clone(), meta.request_id.clone());
     let mut tx = db.begin().await?;
     let id: i64 = sqlx::query(
-        "INSERT INTO rounds (programme, rule_set_code, rule_set_version, name, level, unit_id, year, state, registration_opens, \
-         registration_closes, scoring_opens, scoring_closes, checklist_json, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+        "INSERT INTO rounds (programme, rule_set_id, rule_set_code, rule_set_version, name, level, unit_id, year, state, \
+         registration_opens, registration_closes, scoring_opens, scoring_closes, checklist_json, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
     )
     .bind(programme.code())
+    .bind(rule_set_id)
     .bind(&code)
     .bind(version)
     .bind(&name)
@@ -280,17 +300,46 @@ pub async fn create(db: &Db, user: &CurrentUser, meta: &RequestMeta, input: &Rou
     .try_get("id")?;
     audit::record(
         &mut tx,
-        &user.actor(meta.ip.clone(), meta.request_id.clone()),
+        &actor,
         "round.create",
         "round",
         Some(&id.to_string()),
         None,
-        Some(json!({"programme": programme.code(), "rule_set": format!("{code}@{version}"), "name": name, "unit_id": unit.id,
-                    "year": year, "registration": [opens, closes], "scoring": [s_opens, s_closes]})),
+        Some(json!({"programme": programme.code(), "rule_set_id": rule_set_id, "rule_set": format!("{code}@{version}"), "name": name,
+                    "unit_id": unit.id, "year": year, "registration": [opens, closes], "scoring": [s_opens, s_closes]})),
     )
     .await?;
+    // The round now depends on this version and its current forms: they never change again.
+    rulesets::mark_used(&mut tx, &actor, rule_set_id).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Links rounds whose rule set was not stored when migration 0009 ran, and freezes every rule
+/// set a round uses (rounds made before creation froze them). Run at start-up after the shipped
+/// rule sets are loaded; each freeze is audited, and a second run changes nothing.
+pub async fn link_rule_sets(db: &Db) -> Result<usize> {
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "UPDATE rounds SET rule_set_id = (SELECT s.id FROM rule_sets s WHERE s.code = rounds.rule_set_code \
+         AND s.version = rounds.rule_set_version) WHERE rule_set_id IS NULL",
+    )
+    .execute(&mut *tx)
+    .await?;
+    let ids: Vec<i64> = sqlx::query(
+        "SELECT DISTINCT s.id FROM rule_sets s JOIN rounds r ON r.rule_set_id = s.id WHERE s.status = 'published' ORDER BY s.id",
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| r.try_get("id"))
+    .collect::<std::result::Result<_, _>>()?;
+    let actor = audit::Actor::system("liên kết đợt với bộ quy tắc");
+    for id in &ids {
+        rulesets::mark_used(&mut tx, &actor, *id).await?;
+    }
+    tx.commit().await?;
+    Ok(ids.len())
 }
 
 /// Moves a round to its next phase (open or close registration, open scoring…).

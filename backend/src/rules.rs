@@ -1,9 +1,14 @@
-//! Which rule set applies: a round's (by code and version) and the one in force for a programme
-//! today. Products and dossiers are classified and checked against these.
+//! Which rule sets apply: the published versions an office may choose for a round, and the one
+//! in force for a programme today. Products are classified and checked against these; a round
+//! uses the version it was created with ([`crate::rounds::rule_set_of`]).
 
 use domain::{access::Programme, ruleset::RuleSet};
 
-use crate::error::{Error, Result};
+use crate::{
+    db::Db,
+    error::{Error, Result},
+    rulesets,
+};
 
 /// The office role that runs a programme (văn phòng thường trực).
 pub fn office_role(p: Programme) -> domain::access::Role {
@@ -13,35 +18,24 @@ pub fn office_role(p: Programme) -> domain::access::Role {
     }
 }
 
-/// The rule set a round was created with.
-pub fn rule_set(code: &str, version: i64) -> Result<RuleSet> {
-    let rs = domain::catalogue::shipped_rule_set(code)
-        .map_err(|e| Error::Internal(format!("rule set {code}: {e}")))?
-        .ok_or(Error::NotFound)?;
-    if i64::from(rs.version) != version {
+/// The published versions of a programme's rule sets an office may choose for a new round,
+/// newest in force first, with their ids. Without their forms: a round loads its own version
+/// in full through [`crate::rounds::rule_set_of`].
+pub async fn available(db: &Db, programme: Programme) -> Result<Vec<(i64, RuleSet)>> {
+    rulesets::published_of(db, programme).await
+}
+
+/// The rule set in force today for a programme (products are classified by its groups): among
+/// the published versions, the newest one in force, else the newest of all.
+pub async fn current(db: &Db, programme: Programme) -> Result<(i64, RuleSet)> {
+    let today = chrono::Utc::now().date_naive();
+    let mut all = available(db, programme).await?;
+    if all.is_empty() {
         return Err(Error::NotFound);
     }
-    Ok(rs)
-}
-
-/// Every rule set an office may choose for a new round of its programme.
-pub fn available(programme: Programme) -> Result<Vec<RuleSet>> {
-    Ok(domain::catalogue::shipped()
-        .map_err(|e| Error::Internal(format!("rule sets: {e}")))?
-        .into_iter()
-        .filter(|r| r.programme == programme)
-        .collect())
-}
-
-/// The rule set in force today for a programme: products are classified by its groups.
-pub fn current(programme: Programme) -> Result<RuleSet> {
-    let today = chrono::Utc::now().date_naive();
-    let all = available(programme)?;
-    all.iter()
-        .find(|r| r.in_force_on(today))
-        .or_else(|| all.iter().max_by_key(|r| r.effective_from))
-        .cloned()
-        .ok_or(Error::NotFound)
+    // `available` lists the newest first, so the first in force is the newest in force.
+    let pick = all.iter().position(|(_, r)| r.in_force_on(today)).unwrap_or(0);
+    Ok(all.swap_remove(pick))
 }
 
 /// A leaf product group of `rs` (the level a product is classified at), or a field error.

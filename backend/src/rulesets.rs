@@ -6,6 +6,8 @@
 //! version. The shipped files in `seeds/rulesets/` are loaded as version 1, published, in one
 //! transaction ([`seed_shipped`]). Every write is audited with its before and after.
 
+use std::sync::Arc;
+
 use domain::{
     access::Programme,
     form::ScoreForm,
@@ -254,6 +256,52 @@ pub async fn get_by_id(db: &Db, id: i64) -> Result<RuleSet> {
         rs.forms.push(parse_form(f.id, &form_text(db, f.id).await?)?);
     }
     Ok(rs)
+}
+
+/// The full rule set of a stored version, parsed once per process when it is frozen (rounds use
+/// only frozen versions, and every round's page, dossier and score sheet needs its rule set).
+/// Caching is safe because a frozen version and its current forms never change again — a change
+/// is a new version — so every server of a deployment holds the same copy and nothing needs
+/// invalidating. A published version no round uses yet may still get a new form version, so it is
+/// always read afresh.
+pub async fn get_cached(db: &Db, id: i64) -> Result<Arc<RuleSet>> {
+    let poisoned = |_| Error::Internal("rule-set cache".into());
+    let hit = db.frozen_rule_sets().lock().map_err(poisoned)?.get(&id).cloned();
+    if let Some(rs) = hit {
+        return Ok(rs);
+    }
+    // The status is read before the rule set: if it was frozen then, what get_by_id reads is final.
+    let status: String = sqlx::query("SELECT status FROM rule_sets WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or(Error::NotFound)?
+        .try_get("status")?;
+    let rs = Arc::new(get_by_id(db, id).await?);
+    if status == Status::Frozen.code() {
+        db.frozen_rule_sets().lock().map_err(poisoned)?.insert(id, rs.clone());
+    }
+    Ok(rs)
+}
+
+/// The published (or frozen) versions of a programme's rule sets, without their forms (which
+/// choosing a rule set or classifying a product does not need): newest in force first, and
+/// within a code the highest version first.
+pub async fn published_of(db: &Db, programme: Programme) -> Result<Vec<(i64, RuleSet)>> {
+    let rows = sqlx::query(
+        "SELECT id, toml FROM rule_sets WHERE programme = $1 AND status <> 'draft' \
+         ORDER BY effective_from DESC, code, version DESC",
+    )
+    .bind(programme.code())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let id: i64 = r.try_get("id")?;
+            let rs: RuleSet = toml::from_str(&r.try_get::<String, _>("toml")?).map_err(|e| Error::Internal(format!("stored rule set {id}: {e}")))?;
+            Ok((id, rs))
+        })
+        .collect()
 }
 
 /// The newest published (or frozen) version of a rule set code.
@@ -910,6 +958,32 @@ mod tests {
         // The SPCNNTTB office may not touch an OCOP rule set.
         let other = user(2, Role::SpcnnttbOffice);
         assert!(matches!(new_form_version(&db, &other, &actor, draft_form).await, Err(Error::Forbidden)));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[tokio::test]
+    async fn rounds_are_offered_published_versions_and_only_frozen_ones_are_cached() {
+        let (db, dir) = fresh().await;
+        seed_shipped(&db).await.unwrap();
+        account(&db, 1).await;
+        let office = user(1, Role::OcopOffice);
+        let actor = Actor::system("test");
+        let (v1, _) = latest_published(&db, "ocop-qd148-2023").await.unwrap();
+        let draft = new_rule_set_version(&db, &office, &actor, v1).await.unwrap();
+        let offered = published_of(&db, Programme::Ocop).await.unwrap();
+        assert!(offered.iter().any(|(id, _)| *id == v1));
+        assert!(offered.iter().all(|(id, rs)| *id != draft && rs.programme == Programme::Ocop));
+        assert!(offered.windows(2).all(|w| w[0].1.effective_from >= w[1].1.effective_from), "newest first");
+        // Published but unused: read afresh each time (a form may still be published into it).
+        let (a, b) = (get_cached(&db, v1).await.unwrap(), get_cached(&db, v1).await.unwrap());
+        assert!(!Arc::ptr_eq(&a, &b));
+        let mut tx = db.begin().await.unwrap();
+        mark_used(&mut tx, &actor, v1).await.unwrap();
+        tx.commit().await.unwrap();
+        let (c, d) = (get_cached(&db, v1).await.unwrap(), get_cached(&db, v1).await.unwrap());
+        assert!(Arc::ptr_eq(&c, &d), "a frozen version is parsed once");
+        assert_eq!(*c, get_by_id(&db, v1).await.unwrap());
+        assert!(matches!(get_cached(&db, 987_654).await, Err(Error::NotFound)));
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -6,10 +6,7 @@
 //! screens only mirror these checks. What a person sees of other members' numbers follows
 //! `domain::council::score_view`: before deliberation a member who scores sees only their own.
 
-use std::{
-    collections::{BTreeMap, HashMap},
-    sync::{Arc, Mutex, OnceLock},
-};
+use std::collections::{BTreeMap, HashMap};
 
 use domain::{
     access::Role,
@@ -42,21 +39,6 @@ use crate::{
 
 /// A criterion's note may hold a short paragraph; a sheet's notes stay small.
 const NOTE_MAX: usize = 2000;
-
-/// Rule sets of rounds, which never change once a round uses them (they are frozen).
-fn cache() -> &'static Mutex<HashMap<i64, Arc<RuleSet>>> {
-    static CACHE: OnceLock<Mutex<HashMap<i64, Arc<RuleSet>>>> = OnceLock::new();
-    CACHE.get_or_init(Default::default)
-}
-
-pub async fn round_rule_set(db: &Db, round: &Round) -> Result<Arc<RuleSet>> {
-    if let Some(rs) = cache().lock().map_err(|_| Error::Internal("rule-set cache".into()))?.get(&round.id) {
-        return Ok(rs.clone());
-    }
-    let rs = Arc::new(rounds::rule_set_of(db, round).await?);
-    cache().lock().map_err(|_| Error::Internal("rule-set cache".into()))?.insert(round.id, rs.clone());
-    Ok(rs)
-}
 
 fn form_of<'a>(rs: &'a RuleSet, group_code: &str) -> Result<&'a ScoreForm> {
     rs.form_for(group_code).ok_or_else(|| {
@@ -255,7 +237,7 @@ async fn spread_flags(
     grid: &HashMap<(i64, i64), Entitlement>,
     sheets: &HashMap<(i64, i64), Sheet>,
 ) -> Result<HashMap<i64, Aggregate<i64>>> {
-    let rs = round_rule_set(db, &council.round).await?;
+    let rs = rounds::rule_set_of(db, &council.round).await?;
     let mut out = HashMap::new();
     for p in products {
         let totals = counted(council, p.dossier_id, grid, sheets).into_iter().map(|s| (s.member_id, s.total)).collect::<Vec<_>>();
@@ -331,7 +313,7 @@ pub async fn workspace(db: &Db, user: &CurrentUser, dossier_id: i64) -> Result<W
         return Err(not_entitled(&seat.entitlement));
     }
     let round = &seat.council.round;
-    let rs = round_rule_set(db, round).await?;
+    let rs = rounds::rule_set_of(db, round).await?;
     let form = form_of(&rs, &seat.product.group_code)?.clone();
     let mut sheet = load_sheet(db, seat.member.id, dossier_id).await?;
     if sheet.is_none() && round.state.accepts_scores() {
@@ -541,7 +523,7 @@ async fn write(db: &Db, user: &CurrentUser, meta: &RequestMeta, current: Sheet, 
     if current.version != input.version {
         return Err(stale());
     }
-    let rs = round_rule_set(db, round).await?;
+    let rs = rounds::rule_set_of(db, round).await?;
     let form = rs.form(&current.form_code).ok_or_else(|| Error::Internal(format!("form {}", current.form_code)))?;
     let score = score_answers(form, &input.answers)?;
     if submit && !score.is_complete() {
@@ -769,7 +751,7 @@ pub async fn board(db: &Db, user: &CurrentUser, council_id: i64) -> Result<Board
     }
     let numbers = view >= ScoreView::Board;
     let flags_visible = numbers || (view >= ScoreView::OwnAndFlags);
-    let rs = round_rule_set(db, &c.round).await?;
+    let rs = rounds::rule_set_of(db, &c.round).await?;
     let products = councils::products(db, &c).await?;
     let grid = councils::entitlements_for(db, &c, &products).await?;
     let sheets = sheets_of_council(db, c.council.id).await?;
@@ -916,7 +898,7 @@ pub async fn board_sheet(db: &Db, user: &CurrentUser, sheet_id: i64) -> Result<(
     if f.member_user != user.id && viewer_view(&c, standing) < ScoreView::Board {
         return Err(Error::NotFound);
     }
-    let rs = round_rule_set(db, &c.round).await?;
+    let rs = rounds::rule_set_of(db, &c.round).await?;
     let form = rs.form(&f.sheet.form_code).cloned().ok_or_else(|| Error::Internal("form".into()))?;
     let name = c.members.iter().find(|m| m.id == f.sheet.member_id).map(|m| m.full_name.clone()).unwrap_or_default();
     Ok((f.sheet, form, name))
@@ -1016,7 +998,7 @@ pub async fn paper_entry(db: &Db, user: &CurrentUser, meta: &RequestMeta, member
         return Err(Error::conflict("Hãy chấm phiếu của chính bạn ở màn hình chấm điểm.", "Score your own sheet on the scoring screen."));
     }
     let product = councils::assigned_product(db, c.council.id, dossier_id).await?;
-    let rs = round_rule_set(db, &c.round).await?;
+    let rs = rounds::rule_set_of(db, &c.round).await?;
     let form = form_of(&rs, &product.group_code)?;
     if load_sheet(db, member_id, dossier_id).await?.is_none() {
         if !c.round.state.accepts_scores() {
@@ -1041,7 +1023,7 @@ pub async fn paper_sheet(db: &Db, user: &CurrentUser, member_id: i64, dossier_id
         return Err(Error::Forbidden);
     }
     let product = councils::assigned_product(db, c.council.id, dossier_id).await?;
-    let rs = round_rule_set(db, &c.round).await?;
+    let rs = rounds::rule_set_of(db, &c.round).await?;
     let form = form_of(&rs, &product.group_code)?.clone();
     if !c.members.iter().any(|m| m.id == member_id && m.role.scores()) {
         return Err(Error::NotFound);
@@ -1170,7 +1152,7 @@ pub struct StoredResult {
 /// spread (or the chair's recorded reason), computes the results with `domain`, stores them and
 /// locks the sheets. Any product that cannot be finalised stops the whole step.
 pub async fn finalise_round(db: &Db, tx: &mut Tx, round: &Round, actor: &Actor) -> Result<usize> {
-    let rs = round_rule_set(db, round).await?;
+    let rs = rounds::rule_set_of(db, round).await?;
     let products = councils::round_products(db, round.id).await?;
     let mut problems_vi = Vec::new();
     let mut problems_en = Vec::new();
@@ -1307,7 +1289,7 @@ pub async fn minutes(db: &Db, user: &CurrentUser, council_id: i64) -> Result<Min
             finalise_note: p.finalise_note,
         });
     }
-    let rs = round_rule_set(db, &c.round).await?;
+    let rs = rounds::rule_set_of(db, &c.round).await?;
     Ok(Minutes {
         council: c.council.clone(),
         round_name: c.round.name.clone(),

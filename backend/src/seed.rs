@@ -331,6 +331,7 @@ pub async fn load_demo_programmes(db: &Db, data_dir: &std::path::Path) -> Result
     }
 
     let today = crate::rounds::today_vn();
+    // Each demo round uses the newest published version of its rule set, as an office would.
     let window = |round: &str, unit_code: &str, programme: &str, rule_set: &str| {
         let round = round.to_string();
         let unit_code = unit_code.to_string();
@@ -338,9 +339,10 @@ pub async fn load_demo_programmes(db: &Db, data_dir: &std::path::Path) -> Result
         let rule_set = rule_set.to_string();
         async move {
             let unit = units::by_code(db, &unit_code).await?.ok_or_else(|| Error::Seed(format!("unit {unit_code} missing")))?;
+            let (rule_set_id, _) = crate::rulesets::latest_published(db, &rule_set).await?;
             Ok::<_, Error>(crate::rounds::RoundInput {
                 programme,
-                rule_set,
+                rule_set_id: Some(rule_set_id),
                 name: round,
                 unit_id: Some(unit.id),
                 year: Some(i64::from(chrono::Datelike::year(&today))),
@@ -351,9 +353,9 @@ pub async fn load_demo_programmes(db: &Db, data_dir: &std::path::Path) -> Result
             })
         }
     };
-    let ocop_round = crate::rounds::create(db, &ocop, &meta, &window("Đánh giá, phân hạng sản phẩm OCOP huyện Bình Sơn (demo)", "quang-ngai/binh-son", "ocop", "ocop-qd148-2023@1").await?).await?;
-    let province_round = crate::rounds::create(db, &ocop_province, &meta, &window("Đánh giá, phân hạng sản phẩm OCOP tỉnh Quảng Ngãi (demo)", "quang-ngai", "ocop", "ocop-qd148-qd1489-2025@1").await?).await?;
-    let spcnnttb_round = crate::rounds::create(db, &spcnnttb, &meta, &window("Bình chọn sản phẩm CNNT tiêu biểu huyện Bình Sơn (demo)", "quang-ngai/binh-son", "spcnnttb", "spcnnttb-tt26-2014-tt14-2018@1").await?).await?;
+    let ocop_round = crate::rounds::create(db, &ocop, &meta, &window("Đánh giá, phân hạng sản phẩm OCOP huyện Bình Sơn (demo)", "quang-ngai/binh-son", "ocop", "ocop-qd148-2023").await?).await?;
+    let province_round = crate::rounds::create(db, &ocop_province, &meta, &window("Đánh giá, phân hạng sản phẩm OCOP tỉnh Quảng Ngãi (demo)", "quang-ngai", "ocop", "ocop-qd148-qd1489-2025").await?).await?;
+    let spcnnttb_round = crate::rounds::create(db, &spcnnttb, &meta, &window("Bình chọn sản phẩm CNNT tiêu biểu huyện Bình Sơn (demo)", "quang-ngai/binh-son", "spcnnttb", "spcnnttb-tt26-2014-tt14-2018").await?).await?;
     crate::rounds::act(db, &ocop, &meta, ocop_round, "open_registration").await?;
     crate::rounds::act(db, &ocop_province, &meta, province_round, "open_registration").await?;
     crate::rounds::act(db, &spcnnttb, &meta, spcnnttb_round, "open_registration").await?;
@@ -419,13 +421,14 @@ pub async fn load_demo_scoring(db: &Db, data_dir: &std::path::Path) -> Result<bo
     let (rice, fish_sauce) = (find("Gạo hữu cơ")?, find("Nước mắm")?);
     let today = crate::rounds::today_vn();
     let unit = units::by_code(db, "quang-ngai/binh-son").await?.ok_or_else(|| Error::Seed("unit quang-ngai/binh-son missing".into()))?;
+    let (rule_set_id, _) = crate::rulesets::latest_published(db, "ocop-qd148-2023").await?;
     let round = crate::rounds::create(
         db,
         &ocop,
         &meta,
         &crate::rounds::RoundInput {
             programme: "ocop".into(),
-            rule_set: "ocop-qd148-2023@1".into(),
+            rule_set_id: Some(rule_set_id),
             name: "Đánh giá, phân hạng sản phẩm OCOP huyện Bình Sơn — đợt chấm điểm (demo)".into(),
             unit_id: Some(unit.id),
             year: Some(i64::from(chrono::Datelike::year(&today))),

@@ -164,6 +164,11 @@ async fn seed(state: &AppState) -> anyhow::Result<()> {
     if rule_sets > 0 {
         tracing::info!(rule_sets, "loaded the shipped rule sets");
     }
+    // Rounds made before migration 0009 or before their rule set was stored get their version.
+    let frozen = backend::rounds::link_rule_sets(&state.db).await?;
+    if frozen > 0 {
+        tracing::info!(frozen, "froze the rule sets that rounds use");
+    }
     if std::env::var("SEED_DEMO").is_ok_and(|v| v == "1") {
         if backend::seed::load_demo(&state.db).await? {
             tracing::info!("loaded the demo data set");

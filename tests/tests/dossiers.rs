@@ -311,10 +311,11 @@ async fn rounds_belong_to_their_office_and_filing_follows_the_window() {
     let office = server.login_as(SPCNNTTB_OFFICE).await;
     let options = ok(&office, "round_options", &[]).await;
     let district = options["units"].as_array().unwrap().iter().find(|u| u["level"] == "district").expect("district")["id"].to_string();
+    let rule_set = options["rule_sets"].as_array().unwrap().iter().find(|r| r["code"] == "spcnnttb-tt26-2014-tt14-2018").expect("TT 26 offered")["id"].to_string();
     let base = |closes: String| {
         vec![
             ("programme", "spcnnttb".to_string()),
-            ("rule_set", "spcnnttb-tt26-2014-tt14-2018@1".to_string()),
+            ("rule_set_id", rule_set.clone()),
             ("name", "Bình chọn bổ sung".to_string()),
             ("unit_id", district.clone()),
             ("year", "2026".to_string()),

@@ -1,10 +1,14 @@
 //! Rule sets and score forms in the database: the shipped files loaded and checked, who may
 //! edit (only the right programme's office, and the administrator), published and used forms
 //! that refuse edits, invalid forms refused with their place, XLSX and TOML round trips,
-//! broken uploads that change nothing, and an audit row for every write.
+//! broken uploads that change nothing, an audit row for every write, and rounds that score with
+//! the published version they were created with.
+//!
+//! The demo rounds use version 1 of the QĐ 148 and TT 26/TT 14 rule sets, so those are frozen:
+//! the tests that edit them work in a new draft version, as an office would.
 
 use binhchon_tests::*;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const OCOP_QD148: &str = "ocop-qd148-2023";
 const SPCNNTTB: &str = "spcnnttb-tt26-2014-tt14-2018";
@@ -73,6 +77,14 @@ async fn audit_actions(admin: &Client, entity_type: &str) -> Vec<String> {
     body["items"].as_array().expect("items").iter().filter_map(|r| r["action"].as_str().map(str::to_string)).collect()
 }
 
+/// A draft new version of the rule set `code` (version 1 of it may be frozen by a demo round).
+async fn draft_version(c: &Client, code: &str) -> i64 {
+    let id = rule_set_id(c, code).await;
+    let (status, body) = c.call("rulesets_new_version", &[("id", &id.to_string())]).await;
+    assert_eq!(status, 200, "{body}");
+    body.as_i64().expect("draft id")
+}
+
 fn without_version(mut form: Value) -> Value {
     form.as_object_mut().expect("form object").remove("version");
     form
@@ -87,7 +99,12 @@ async fn the_shipped_rule_sets_are_loaded_valid_and_visible() {
     for code in [OCOP_QD148, "ocop-qd148-qd1489-2025", "ocop-qd1048-2019", SPCNNTTB, "spcnnttb-tt38-2025"] {
         assert!(codes.contains(&code), "{code} in {codes:?}");
     }
-    assert!(rows.iter().all(|r| r["status"] == "published" && r["version"] == 1), "{rows:?}");
+    assert!(rows.iter().all(|r| r["version"] == 1), "{rows:?}");
+    // The versions the demo rounds use are frozen; the others are published.
+    for r in &rows {
+        let used = [OCOP_QD148, "ocop-qd148-qd1489-2025", SPCNNTTB].contains(&r["code"].as_str().unwrap_or(""));
+        assert_eq!(r["status"], if used { "frozen" } else { "published" }, "{r}");
+    }
     // The QĐ 148 rule set: official part maxima, illustrative form flagged.
     let qd148 = rows.iter().find(|r| r["code"] == OCOP_QD148).expect("qd148");
     assert_eq!(qd148["illustrative"], true);
@@ -117,8 +134,8 @@ async fn only_the_programmes_office_and_the_administrator_may_edit() {
     let server = TestServer::start().await;
     let ocop = server.login_as(OCOP_OFFICE).await;
     let spcnnttb = server.login_as(SPCNNTTB_OFFICE).await;
-    let ocop_form = current_form(&ocop, rule_set_id(&ocop, OCOP_QD148).await).await.to_string();
-    let sp_form = current_form(&ocop, rule_set_id(&ocop, SPCNNTTB).await).await.to_string();
+    let ocop_form = current_form(&ocop, draft_version(&ocop, OCOP_QD148).await).await.to_string();
+    let sp_form = current_form(&ocop, draft_version(&spcnnttb, SPCNNTTB).await).await.to_string();
     for (who, login) in [("spcnnttb office", SPCNNTTB_OFFICE), ("judge", JUDGE), ("producer", PRODUCER), ("commune officer", COMMUNE_OFFICER)] {
         let c = server.login_as(login).await;
         let (status, body) = c.call("forms_new_version", &[("id", &ocop_form)]).await;
@@ -149,7 +166,12 @@ async fn only_the_programmes_office_and_the_administrator_may_edit() {
 async fn invalid_forms_are_refused_with_their_place_and_published_forms_never_change() {
     let server = TestServer::start().await;
     let ocop = server.login_as(OCOP_OFFICE).await;
-    let rs = rule_set_id(&ocop, OCOP_QD148).await;
+    // A new rule-set version is a draft, with copies of the forms to edit.
+    let rs = draft_version(&ocop, OCOP_QD148).await;
+    let d = detail(&ocop, rs).await;
+    assert_eq!((d["summary"]["status"].as_str(), d["summary"]["version"].as_i64()), (Some("draft"), Some(2)));
+    let producer = server.login_as(PRODUCER).await;
+    assert!(rule_sets(&producer).await.iter().all(|r| r["id"] != rs), "producers do not see drafts");
     let original = current_form(&ocop, rs).await;
     let (_, body) = ocop.call("forms_new_version", &[("id", &original.to_string())]).await;
     let draft = body.as_i64().expect("draft").to_string();
@@ -185,17 +207,10 @@ async fn invalid_forms_are_refused_with_their_place_and_published_forms_never_ch
     let v1 = form(&ocop, original).await;
     assert_eq!(v1["form"]["parts"][0]["groups"][0]["criteria"][0]["name_vi"], "Nguồn nguyên liệu");
 
-    // A new rule-set version is a draft that publishes with its forms.
-    let (status, body) = ocop.call("rulesets_new_version", &[("id", &rs.to_string())]).await;
+    // The draft rule-set version publishes with its forms.
+    let (status, body) = ocop.call("rulesets_publish", &[("id", &rs.to_string())]).await;
     assert_eq!(status, 200, "{body}");
-    let v2 = body.as_i64().expect("id");
-    let d = detail(&ocop, v2).await;
-    assert_eq!((d["summary"]["status"].as_str(), d["summary"]["version"].as_i64()), (Some("draft"), Some(2)));
-    let producer = server.login_as(PRODUCER).await;
-    assert!(rule_sets(&producer).await.iter().all(|r| r["id"] != v2), "producers do not see drafts");
-    let (status, body) = ocop.call("rulesets_publish", &[("id", &v2.to_string())]).await;
-    assert_eq!(status, 200, "{body}");
-    assert_eq!(detail(&ocop, v2).await["summary"]["status"], "published");
+    assert_eq!(detail(&ocop, rs).await["summary"]["status"], "published");
 }
 
 #[tokio::test]
@@ -204,9 +219,9 @@ async fn forms_survive_xlsx_and_toml_round_trips() {
     let ocop = server.login_as(OCOP_OFFICE).await;
     let spcnnttb = server.login_as(SPCNNTTB_OFFICE).await;
     for (office, code) in [(&ocop, OCOP_QD148), (&ocop, "ocop-qd1048-2019"), (&spcnnttb, SPCNNTTB)] {
-        let rs = rule_set_id(office, code).await;
-        let id = current_form(office, rs).await;
+        let id = current_form(office, rule_set_id(office, code).await).await;
         let original = form(office, id).await["form"].clone();
+        let rs = draft_version(office, code).await;
         for ext in ["xlsx", "toml"] {
             let (status, bytes) = download(office, &format!("/files/forms/{id}/{ext}")).await;
             assert_eq!(status, 200, "{code} {ext}");
@@ -308,7 +323,9 @@ async fn every_write_to_rules_is_audited() {
     let admin = server.login_as(ADMIN).await;
     let loaded = audit_actions(&admin, "rule_set").await;
     assert!(loaded.iter().filter(|a| *a == "rule_set.load").count() >= 5, "{loaded:?}");
-    let rs = rule_set_id(&ocop, OCOP_QD148).await;
+    assert!(loaded.iter().any(|a| a == "rule_set.freeze"), "the demo rounds froze their rule sets: {loaded:?}");
+    let rs = draft_version(&ocop, OCOP_QD148).await;
+    assert!(audit_actions(&admin, "rule_set").await.contains(&"rule_set.new_version".to_string()));
     let id = current_form(&ocop, rs).await;
     let (_, body) = ocop.call("forms_new_version", &[("id", &id.to_string())]).await;
     let draft = body.as_i64().expect("draft").to_string();
@@ -326,4 +343,182 @@ async fn every_write_to_rules_is_audited() {
     assert!(save["before_json"].as_str().is_some() && save["after_json"].as_str().is_some(), "{save}");
     assert!(save["actor_label"].as_str().unwrap_or("").contains(OCOP_OFFICE), "{save}");
     assert!(audit_actions(&admin, "score_form").await.contains(&"form.import".to_string()));
+}
+
+async fn ok(c: &Client, endpoint: &str, args: &[(&str, &str)]) -> Value {
+    let (status, body) = c.call(endpoint, args).await;
+    assert_eq!(status, 200, "{endpoint}: {body}");
+    body
+}
+
+/// The rule-set versions the new-round form offers the caller.
+async fn picker(c: &Client) -> Vec<Value> {
+    ok(c, "round_options", &[]).await["rule_sets"].as_array().expect("rule_sets").clone()
+}
+
+async fn create_round(c: &Client, rule_set_id: i64, unit_id: &str, opens: &str, closes: &str) -> (u16, Value) {
+    let rule_set_id = rule_set_id.to_string();
+    c.call(
+        "round_create",
+        &[
+            ("programme", "ocop"),
+            ("rule_set_id", &rule_set_id),
+            ("name", "Đánh giá, phân hạng OCOP theo phiếu sửa đổi"),
+            ("unit_id", unit_id),
+            ("year", "2026"),
+            ("registration_opens", opens),
+            ("registration_closes", closes),
+            ("scoring_opens", ""),
+            ("scoring_closes", ""),
+        ],
+    )
+    .await
+}
+
+/// Walks one new product of the demo producer through `round` up to scoring by two judges, and
+/// returns its dossier id.
+async fn scored_dossier(server: &TestServer, office: &Client, round: i64, day: &str) -> i64 {
+    let round_s = round.to_string();
+    ok(office, "round_act", &[("id", &round_s), ("action", "open_registration")]).await;
+    let p = server.login_as(PRODUCER).await;
+    let form = json!({"form": {
+        "programme": "ocop", "name": "Mật ong rừng Bình Sơn", "group_code": "I.2.a",
+        "description": "Mật ong khai thác tự nhiên, lọc lạnh.", "raw_materials": "Mật ong rừng tại xã Bình Chánh.",
+        "packaging": "Chai thủy tinh 500 ml, nhãn đủ thông tin.", "items": []
+    }});
+    let (status, body) = p.call_json("product_create", form).await;
+    assert_eq!(status, 200, "{body}");
+    let product = body.as_i64().expect("product id");
+    for view in ["front", "side", "top"] {
+        let (status, body) = p.upload(&format!("/files/products/{product}/photos?view={view}"), &format!("{view}.png"), png_bytes(3)).await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let product_s = product.to_string();
+    let args = [("round_id", round_s.as_str()), ("product_id", &product_s), ("registration_type", "first"), ("previous_certificate", ""), ("group_code", "")];
+    let id = ok(&p, "dossier_create", &args).await.as_i64().expect("dossier id");
+    let d = ok(&p, "dossier_get", &[("id", &id.to_string())]).await["dossier"].clone();
+    for item in d["items"].as_array().expect("items") {
+        if item["item"]["required"] == true && item["satisfied"] == false && item["item"]["kind"] == "document" {
+            let code = item["item"]["code"].as_str().expect("code");
+            let (status, body) = p.upload(&format!("/files/dossiers/{id}/items/{code}"), &format!("{code}.pdf"), pdf_bytes(code)).await;
+            assert_eq!(status, 201, "{code}: {body}");
+        }
+    }
+    for (who, action) in [(&p, "submit"), (office, "accept")] {
+        let version = ok(who, "dossier_get", &[("id", &id.to_string())]).await["dossier"]["version"].clone();
+        let body = json!({"id": id, "version": version, "action": action, "reason": null, "items": null, "deadline": null, "declaration": true});
+        let (status, out) = who.call_json("dossier_act", body).await;
+        assert_eq!(status, 200, "{action}: {out}");
+    }
+    ok(office, "round_act", &[("id", &round_s), ("action", "close_registration")]).await;
+    let council = ok(office, "council_create", &[("round_id", &round_s), ("name", "Hội đồng thử phiếu mới"), ("decision_no", "7/QĐ-UBND"), ("decision_date", day)])
+        .await
+        .as_i64()
+        .expect("council id")
+        .to_string();
+    for (login, role) in [(JUDGE, "chair"), ("giamkhao2@demo.binhchon.vn", "member")] {
+        ok(office, "council_member_add", &[("council_id", &council), ("login", login), ("full_name", ""), ("role", role), ("position", "")]).await;
+    }
+    let (status, body) = office.call_json("council_assign", json!({"council_id": council.parse::<i64>().expect("id"), "mode": "all", "group_code": null, "dossier_ids": null})).await;
+    assert_eq!(status, 200, "{body}");
+    ok(office, "round_act", &[("id", &round_s), ("action", "open_scoring")]).await;
+    id
+}
+
+/// The help text of the first criterion on the judge's form for a dossier.
+async fn first_help(judge: &Client, dossier: i64) -> Value {
+    ok(judge, "sheet_workspace", &[("dossier_id", &dossier.to_string())]).await["form"]["parts"][0]["groups"][0]["criteria"][0]["help_vi"].clone()
+}
+
+#[tokio::test]
+async fn a_round_scores_with_the_published_version_it_was_created_with() {
+    const HELP: &str = "Phiên bản 2: nêu rõ vùng nguyên liệu và hợp đồng liên kết.";
+    let server = TestServer::start().await;
+    let ocop = server.login_as(OCOP_OFFICE).await;
+    let admin = server.login_as(ADMIN).await;
+    // The demo rounds use version 1: it is frozen, and its form refuses edits.
+    let v1 = rule_set_id(&ocop, OCOP_QD148).await;
+    assert_eq!(detail(&ocop, v1).await["summary"]["status"], "frozen");
+    let (status, body) = ocop.call("forms_new_version", &[("id", &current_form(&ocop, v1).await.to_string())]).await;
+    assert_eq!((status, code(&body)), (409, "conflict"), "{body}");
+
+    // The office makes version 2 and changes the help text of criterion A1.1.
+    let v2 = draft_version(&ocop, OCOP_QD148).await;
+    assert!(picker(&ocop).await.iter().all(|o| o["id"] != v2), "a draft is not offered");
+    let draft = ok(&ocop, "forms_new_version", &[("id", &current_form(&ocop, v2).await.to_string())]).await.as_i64().expect("draft form");
+    let mut f = form(&ocop, draft).await["form"].clone();
+    assert_ne!(f["parts"][0]["groups"][0]["criteria"][0]["help_vi"], HELP);
+    f["parts"][0]["groups"][0]["criteria"][0]["help_vi"] = Value::from(HELP);
+    assert_eq!(ok(&ocop, "forms_save", &[("id", &draft.to_string()), ("form_json", &f.to_string())]).await, json!([]));
+    ok(&ocop, "forms_publish", &[("id", &draft.to_string())]).await;
+    ok(&ocop, "rulesets_publish", &[("id", &v2.to_string())]).await;
+
+    // The picker offers the published versions of the caller's programme, one of them current.
+    let stored = rule_sets(&ocop).await;
+    let options = picker(&ocop).await;
+    assert!(options.iter().any(|o| o["id"] == v2 && o["version"] == 2 && o["code"] == OCOP_QD148), "{options:?}");
+    assert!(options.iter().any(|o| o["id"] == v1), "a frozen version may be used again");
+    for o in &options {
+        assert_eq!(o["programme"], "ocop", "{o}");
+        let row = stored.iter().find(|r| r["id"] == o["id"]).expect("a stored version");
+        assert!(row["status"] == "published" || row["status"] == "frozen", "{row}");
+        assert!(!o["legal_summary"].as_str().unwrap_or("").is_empty() && o["effective_from"].is_string(), "{o}");
+    }
+    assert_eq!(options.iter().filter(|o| o["current"] == true).count(), 1, "{options:?}");
+    let spcnnttb = server.login_as(SPCNNTTB_OFFICE).await;
+    let theirs = picker(&spcnnttb).await;
+    assert!(!theirs.is_empty() && theirs.iter().all(|o| o["programme"] == "spcnnttb"), "{theirs:?}");
+
+    // The demo round being scored gives the unit and a registration window open today.
+    let rounds = ok(&ocop, "rounds_managed", &[]).await;
+    let rounds = rounds.as_array().expect("rounds");
+    let demo = &rounds.iter().find(|r| r["round"]["state"] == "scoring_open").expect("the demo round being scored")["round"];
+    assert_eq!(demo["rule_set_id"], v1);
+    let unit = demo["unit_id"].to_string();
+    let (opens, closes) = (demo["registration_opens"].as_str().expect("opens"), demo["registration_closes"].as_str().expect("closes"));
+
+    // A forged choice (another programme's rule set, a draft, an unknown id) is refused by field
+    // and creates nothing.
+    let other_programme = rule_set_id(&ocop, SPCNNTTB).await;
+    let a_draft = draft_version(&ocop, "ocop-qd1048-2019").await;
+    let audited = audit_actions(&admin, "round").await.len();
+    for (id, what) in [(other_programme, "another programme"), (a_draft, "a draft"), (987_654, "unknown")] {
+        let (status, body) = create_round(&ocop, id, &unit, opens, closes).await;
+        assert_eq!((status, body["field"].as_str()), (400, Some("rule_set_id")), "{what}: {body}");
+        assert!(body["vi"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    }
+    assert_eq!(ok(&ocop, "rounds_managed", &[]).await.as_array().map(Vec::len), Some(rounds.len()));
+    assert_eq!(audit_actions(&admin, "round").await.len(), audited);
+    assert_eq!(detail(&ocop, a_draft).await["summary"]["status"], "draft");
+
+    // A round with version 2 copies its code and number, and freezes it (audited).
+    let (status, body) = create_round(&ocop, v2, &unit, opens, closes).await;
+    assert_eq!(status, 200, "{body}");
+    let round = body.as_i64().expect("round id");
+    let r = ok(&ocop, "round_get", &[("id", &round.to_string())]).await["round"].clone();
+    assert_eq!((r["rule_set_id"].as_i64(), r["rule_set_code"].as_str(), r["rule_set_version"].as_i64()), (Some(v2), Some(OCOP_QD148), Some(2)));
+    assert!(!r["checklist"].as_array().expect("checklist").is_empty());
+    assert_eq!(detail(&ocop, v2).await["summary"]["status"], "frozen");
+    let (status, body) = ocop.call("forms_new_version", &[("id", &current_form(&ocop, v2).await.to_string())]).await;
+    assert_eq!((status, code(&body)), (409, "conflict"), "the used version is frozen: {body}");
+    let (status, body) = admin.call("admin_list_audit", &[("entity_type", "rule_set"), ("entity_id", &v2.to_string())]).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["items"].as_array().expect("items").iter().any(|a| a["action"] == "rule_set.freeze"), "{body}");
+
+    // The judge scores the new round's product on version 2's form, and the demo round's
+    // products still on version 1's.
+    let dossier = scored_dossier(&server, &ocop, round, opens).await;
+    let judge = server.login_as(JUDGE).await;
+    assert_eq!(first_help(&judge, dossier).await, HELP);
+    let mine = ok(&judge, "judge_products", &[]).await;
+    let old = mine
+        .as_array()
+        .expect("products")
+        .iter()
+        .find(|p| p["round_id"] == demo["id"])
+        .and_then(|p| p["dossier_id"].as_i64())
+        .expect("a product of the demo round");
+    let v1_help = form(&ocop, current_form(&ocop, v1).await).await["form"]["parts"][0]["groups"][0]["criteria"][0]["help_vi"].clone();
+    assert_ne!(v1_help, HELP);
+    assert_eq!(first_help(&judge, old).await, v1_help);
 }

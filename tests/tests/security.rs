@@ -99,7 +99,7 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { name: "round_options", args: &[], access: OFFICES },
     Endpoint {
         name: "round_create",
-        args: &[("programme", "ocop"), ("rule_set", ""), ("name", ""), ("registration_opens", ""), ("registration_closes", ""), ("scoring_opens", ""), ("scoring_closes", "")],
+        args: &[("programme", "ocop"), ("name", ""), ("registration_opens", ""), ("registration_closes", ""), ("scoring_opens", ""), ("scoring_closes", "")],
         access: Access::Roles(&["ocop_office"]),
     },
     Endpoint { name: "round_act", args: &[("id", "987654"), ("action", "open_registration")], access: Access::LoggedIn },

@@ -129,7 +129,7 @@ pub struct DossierPageData {
 pub async fn get_dossier(id: i64) -> Result<DossierPageData, AppError> {
     let (user, _, state) = ctx::caller()?;
     let d = backend::dossiers::load(&state.db, &user, id).await?;
-    let groups = crate::api::products::groups_of(&d.round.rule_set()?);
+    let groups = crate::api::products::groups_of(&*backend::rounds::rule_set_of(&state.db, &d.round).await?);
     Ok(DossierPageData { dossier: ctx::wire(d)?, groups })
 }
 

@@ -119,7 +119,8 @@ pub async fn remove_photo(photo_id: i64) -> Result<(), AppError> {
 #[server(endpoint = "product_groups")]
 pub async fn product_groups(programme: String) -> Result<Vec<GroupOption>, AppError> {
     let p = domain::access::Programme::from_code(&programme).ok_or(AppError::NotFound)?;
-    let rs = backend::rules::current(p)?;
+    let state = ctx::state()?;
+    let (_, rs) = backend::rules::current(&state.db, p).await?;
     Ok(groups_of(&rs))
 }
 

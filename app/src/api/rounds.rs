@@ -18,6 +18,7 @@ use crate::ctx;
 pub struct RoundView {
     pub id: i64,
     pub programme: Programme,
+    pub rule_set_id: i64,
     pub rule_set_code: String,
     pub rule_set_version: i64,
     pub rule_set_name: String,
@@ -44,13 +45,21 @@ pub struct RoundDetail {
     pub dossier_count: i64,
 }
 
+/// A published rule-set version the office may create a round with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleSetOption {
-    /// `code@version`
-    pub key: String,
+    /// `rule_sets.id` of the version.
+    pub id: i64,
     pub programme: Programme,
+    pub code: String,
+    pub version: i64,
     pub name_vi: String,
     pub name_en: String,
+    /// The documents it rests on, e.g. "148/QĐ-TTg (24/02/2023)".
+    pub legal_summary: String,
+    pub effective_from: NaiveDate,
+    /// The version in force today for its programme: the picker's default.
+    pub current: bool,
     /// Levels at which a council scores under this rule set.
     pub levels: Vec<AdminLevel>,
 }
@@ -119,7 +128,8 @@ pub async fn get_round(id: i64) -> Result<RoundDetail, AppError> {
     detail(&state, &user, r).await
 }
 
-/// What the new-round form offers the caller: its programmes, their rule sets, its units.
+/// What the new-round form offers the caller: its programmes, the published rule-set versions of
+/// each (newest in force first; drafts never), its units.
 #[server(endpoint = "round_options")]
 pub async fn round_options() -> Result<RoundChoices, AppError> {
     let (user, _, state) = ctx::caller()?;
@@ -129,10 +139,16 @@ pub async fn round_options() -> Result<RoundChoices, AppError> {
     }
     let mut rule_sets = Vec::new();
     for p in &programmes {
-        for rs in backend::rules::available(*p)? {
+        let current = backend::rules::current(&state.db, *p).await.ok().map(|(id, _)| id);
+        for (id, rs) in backend::rules::available(&state.db, *p).await? {
             rule_sets.push(RuleSetOption {
-                key: format!("{}@{}", rs.code, rs.version),
+                id,
                 programme: *p,
+                code: rs.code.clone(),
+                version: i64::from(rs.version),
+                legal_summary: backend::rulesets::legal_summary(&rs),
+                effective_from: rs.effective_from,
+                current: current == Some(id),
                 levels: rs.levels.iter().filter(|l| l.evaluates).map(|l| l.level).collect(),
                 name_vi: rs.name_vi,
                 name_en: rs.name_en,
@@ -152,7 +168,7 @@ pub async fn round_options() -> Result<RoundChoices, AppError> {
 #[server(endpoint = "round_create")]
 pub async fn create_round(
     programme: String,
-    rule_set: String,
+    rule_set_id: Option<i64>,
     name: String,
     unit_id: Option<i64>,
     year: Option<i64>,
@@ -164,7 +180,7 @@ pub async fn create_round(
     let (user, meta, state) = ctx::caller()?;
     let input = backend::rounds::RoundInput {
         programme,
-        rule_set,
+        rule_set_id,
         name,
         unit_id,
         year,

@@ -35,6 +35,14 @@ pub struct Council {
     pub decision_date: NaiveDate,
 }
 
+/// A council on its round's page, with its counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CouncilSummary {
+    pub council: Council,
+    pub members: i64,
+    pub products: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     pub id: i64,
@@ -65,6 +73,10 @@ pub struct GridCell {
     pub member_id: i64,
     pub dossier_id: i64,
     pub entitlement: Entitlement,
+    /// Why the office excluded the member from the product (set while excluded).
+    pub excluded_reason: Option<String>,
+    /// Why the chair let the conflicted member score it (set while overridden).
+    pub override_reason: Option<String>,
 }
 
 /// The council's page: its decision, members, products and the conflict grid.
@@ -309,7 +321,7 @@ pub struct AddedMember {
 
 /// The councils of a round (the office: all; a member: theirs).
 #[server(endpoint = "councils_of_round")]
-pub async fn councils_of_round(round_id: i64) -> Result<Vec<Council>, AppError> {
+pub async fn councils_of_round(round_id: i64) -> Result<Vec<CouncilSummary>, AppError> {
     let (user, _, state) = ctx::caller()?;
     ctx::wire(backend::councils::of_round(&state.db, &user, round_id).await?)
 }
@@ -344,14 +356,23 @@ pub async fn get_council(id: i64) -> Result<CouncilPage, AppError> {
     let sees_grid = office || matches!(standing, Standing::Member(r) if r.keeps_board());
     let grid = if sees_grid {
         let g = c::entitlements_for(&state.db, &full, &products).await?;
-        let mut cells: Vec<GridCell> =
-            g.into_iter().map(|((member_id, dossier_id), entitlement)| GridCell { member_id, dossier_id, entitlement }).collect();
+        let mut reasons = c::grid_reasons(&state.db, full.council.id).await?;
+        let mut cells: Vec<GridCell> = g
+            .into_iter()
+            .map(|((member_id, dossier_id), entitlement)| GridCell {
+                member_id,
+                dossier_id,
+                entitlement,
+                excluded_reason: reasons.excluded.remove(&(member_id, dossier_id)),
+                override_reason: reasons.overridden.remove(&(member_id, dossier_id)),
+            })
+            .collect();
         cells.sort_by_key(|c| (c.dossier_id, c.member_id));
         cells
     } else {
         Vec::new()
     };
-    let rs = backend::scoring::round_rule_set(&state.db, &full.round).await?;
+    let rs = backend::rounds::rule_set_of(&state.db, &full.round).await?;
     let groups = backend::rules::group_options(&rs).into_iter().map(|(code, vi, _)| (code, vi)).collect();
     Ok(CouncilPage {
         council: ctx::wire(&full.council)?,

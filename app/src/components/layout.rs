@@ -103,6 +103,10 @@ fn nav_items(user: &UserView) -> Vec<NavItem> {
         items.push(NavItem { href: "/office/rounds", vi: "Đợt", en: "Rounds" });
         items.push(NavItem { href: "/office/dossiers", vi: "Tiếp nhận hồ sơ", en: "Intake" });
     }
+    if user.has(Role::Judge) {
+        items.push(NavItem { href: "/judge", vi: "Chấm điểm", en: "Scoring" });
+        items.push(NavItem { href: "/judge/conflicts", vi: "Xung đột lợi ích", en: "Conflicts of interest" });
+    }
     if user.has(Role::CommuneOfficer) {
         items.push(NavItem { href: "/commune/dossiers", vi: "Hồ sơ của xã", en: "Commune dossiers" });
     }

@@ -73,9 +73,15 @@ fn next_steps(user: &UserView) -> Vec<Step> {
     }
     if user.has(Role::OcopOffice) || user.has(Role::SpcnnttbOffice) {
         out.push(("/office/rounds", "Đợt đánh giá", "Rounds",
-            "Tạo đợt, mở và đóng nhận hồ sơ, điều chỉnh danh mục hồ sơ.", "Create rounds, open and close registration, adapt the checklist."));
+            "Tạo đợt, mở và đóng nhận hồ sơ, điều chỉnh danh mục hồ sơ, lập hội đồng và phân công sản phẩm.", "Create rounds, open and close registration, adapt the checklist, set up councils and assign products."));
         out.push(("/office/dossiers", "Tiếp nhận hồ sơ", "Dossier intake",
             "Kiểm tra hồ sơ, yêu cầu bổ sung, tiếp nhận hoặc từ chối.", "Check dossiers, ask for supplements, accept or reject."));
+    }
+    if user.has(Role::Judge) {
+        out.push(("/judge", "Chấm điểm", "Scoring",
+            "Sản phẩm hội đồng giao cho bạn chấm, phiếu chấm tự lưu.", "The products your council gives you to score; the sheet saves itself."));
+        out.push(("/judge/conflicts", "Xung đột lợi ích", "Conflicts of interest",
+            "Kê khai quan hệ với chủ thể có sản phẩm trước hội đồng của bạn.", "Declare a tie with a producer whose product is before your council."));
     }
     if user.has(Role::CommuneOfficer) {
         out.push(("/commune/dossiers", "Hồ sơ của xã", "Commune dossiers",

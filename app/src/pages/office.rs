@@ -1,15 +1,22 @@
 //! The office's screens: rounds (create, move through phases, adapt the checklist) and dossier
 //! intake; and the commune officer's list of dossiers to confirm.
 
-use domain::{access::Programme, workflow::round::RoundAction};
+use domain::{
+    access::Programme,
+    workflow::round::{RoundAction, RoundState},
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_params_map},
+};
 
 use crate::{
     api::{
         dossiers::{commune_dossiers, intake, DossierRow},
         rounds::{get_round, managed_rounds, round_act, round_options, set_checklist, ChecklistEditView, CreateRound, RoundChoices, RoundDetail},
+        scoring::{councils_of_round, CouncilSummary, CreateCouncil},
     },
     components::forms::{action_error, invalid, ErrorNotice, ErrorSummary, FieldError, FormError},
     i18n::{format_date, format_ts, use_lang},
@@ -99,15 +106,34 @@ fn NewRoundForm(options: RoundChoices, action: ServerAction<CreateRound>, error:
                         }).collect_view()}
                     </select>
                 </div>
-                <div class="field">
-                    <label for="rule_set">{tr!("Bộ tiêu chí", "Rule set")}</label>
-                    <FieldError error=error field="rule_set"/>
-                    <select id="rule_set" name="rule_set">
+                <div class="field" id="rule_set_id">
+                    <span class="label">{tr!("Bộ tiêu chí", "Rule set")}</span>
+                    <p class="hint">{tr!(
+                        "Chọn một phiên bản đã ban hành; mặc định là phiên bản đang có hiệu lực. Đợt chấm theo đúng phiên bản này, và từ khi tạo đợt phiên bản đó không sửa được nữa (muốn sửa thì tạo phiên bản mới).",
+                        "Choose a published version; the one in force today is preselected. The round scores with exactly this version, which can no longer change once the round exists (a change is a new version)."
+                    )}</p>
+                    <FieldError error=error field="rule_set_id"/>
+                    <div class="radios">
                         {move || rule_sets.get_value().into_iter().filter(|r| r.programme.code() == programme.get()).map(|r| {
-                            let levels: Vec<&str> = r.levels.iter().map(|l| l.name_vi()).collect();
-                            view! { <option value=r.key.clone()>{format!("{} (cấp chấm: {})", r.name_vi, levels.join(", "))}</option> }
+                            let (input_id, label_for) = (format!("rule-set-{}", r.id), format!("rule-set-{}", r.id));
+                            let levels_vi: Vec<&str> = r.levels.iter().map(|l| l.name_vi()).collect();
+                            let levels_en: Vec<&str> = r.levels.iter().map(|l| l.name_en()).collect();
+                            let from = format_date(r.effective_from);
+                            let about_vi = format!("{} · hiệu lực từ {from} · cấp chấm: {}", r.legal_summary, levels_vi.join(", "));
+                            let about_en = format!("{} · in force from {from} · scored at: {}", r.legal_summary, levels_en.join(", "));
+                            let (name_vi, name_en, version) = (r.name_vi.clone(), r.name_en.clone(), r.version);
+                            view! {
+                                <label class="radio" for=label_for>
+                                    <input type="radio" id=input_id name="rule_set_id" value=r.id.to_string() checked=r.current/>
+                                    <span>
+                                        <strong>{move || lang.get().pick(name_vi.clone(), name_en.clone())}</strong>
+                                        {move || lang.get().pick(format!(" · phiên bản {version}"), format!(" · version {version}"))}
+                                        <span class="muted rule-set-about">{move || lang.get().pick(about_vi.clone(), about_en.clone())}</span>
+                                    </span>
+                                </label>
+                            }
                         }).collect_view()}
-                    </select>
+                    </div>
                 </div>
                 <div class="field">
                     <label for="round_name">{tr!("Tên đợt", "Round name")}</label>
@@ -171,17 +197,119 @@ pub fn RoundPage() -> impl IntoView {
             }
         },
     );
+    // The round's councils load beside the round (resources stay at the page's top level).
+    let councils = Resource::new(
+        move || (params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())), reload.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => councils_of_round(id).await,
+                None => Err(crate::errors::AppError::NotFound),
+            }
+        },
+    );
     let on_change = Callback::new(move |_| reload.update(|v| *v += 1));
     view! {
         <Title text=move || lang.try_get().unwrap_or_default().pick("Đợt", "Round").to_string()/>
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
-                match round.await {
-                    Ok(r) => view! { <RoundScreen detail=r on_change=on_change/> }.into_any(),
-                    Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                match (round.await, councils.await) {
+                    (Ok(r), councils) => {
+                        let round_id = r.round.id;
+                        // Once the results are final no council can be added.
+                        let settled = matches!(r.round.state, RoundState::Finalised | RoundState::Published | RoundState::Archived);
+                        view! { <RoundScreen detail=r on_change=on_change/> <CouncilsSection round_id=round_id settled=settled councils=councils/> }.into_any()
+                    }
+                    (Err(e), _) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// The round's councils (hội đồng) and the form that sets up a new one; the council's own page
+/// takes it from there (members, products, conflicts).
+#[component]
+fn CouncilsSection(round_id: i64, settled: bool, councils: Result<Vec<CouncilSummary>, crate::errors::AppError>) -> impl IntoView {
+    let lang = use_lang();
+    let create = ServerAction::<CreateCouncil>::new();
+    let error = action_error(create.value());
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = create.value().get() {
+            navigate(&format!("/councils/{id}"), Default::default());
+        }
+    });
+    // A decision cannot be dated in the future (Vietnam's date, UTC+7).
+    let today = crate::i18n::today_vn();
+    let list = match councils {
+        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+        Ok(list) if list.is_empty() => view! {
+            <p class="empty">{tr!("Đợt này chưa có hội đồng. Lập hội đồng theo quyết định thành lập bên dưới.", "This round has no council yet. Set one up from its establishing decision below.")}</p>
+        }.into_any(),
+        Ok(list) => view! {
+            <ul class="council-list" id="councils">
+                {list.into_iter().map(|s| {
+                    let c = s.council;
+                    let (members, products) = (s.members, s.products);
+                    view! {
+                        <li class="card council-card" data-council=c.id.to_string()>
+                            <strong><A href=format!("/councils/{}", c.id)>{c.name.clone()}</A></strong>
+                            <div class="muted">{move || lang.get().pick(
+                                format!("Quyết định số {} ngày {}", c.decision_no, format_date(c.decision_date)),
+                                format!("Decision {} of {}", c.decision_no, format_date(c.decision_date)),
+                            )}</div>
+                            <div>{move || lang.get().pick(
+                                format!("{members} thành viên · {products} sản phẩm"),
+                                format!("{members} members · {products} products"),
+                            )}</div>
+                            <p class="council-links">
+                                <A href=format!("/councils/{}", c.id)>{tr!("Thành phần, phân công", "Members, assignments")}</A>
+                                <A href=format!("/councils/{}/board", c.id)>{tr!("Bảng tổng hợp", "Board")}</A>
+                                <A href=format!("/councils/{}/minutes", c.id)>{tr!("Biên bản", "Minutes")}</A>
+                            </p>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }.into_any(),
+    };
+    view! {
+        <section class="panel" id="round-councils">
+            <h2>{tr!("Hội đồng", "Councils")}</h2>
+            {list}
+            {(!settled).then(|| view! {
+            <details class="council-new" open=move || error.get().is_some()>
+                <summary>{tr!("Lập hội đồng mới", "Set up a council")}</summary>
+                <p class="hint">{tr!(
+                    "Nhập theo quyết định thành lập hội đồng. Sau khi lưu, bạn thêm thành viên và phân công sản phẩm trên trang của hội đồng.",
+                    "Enter it as the establishing decision reads. Once saved, add the members and assign products on the council's page."
+                )}</p>
+                <ErrorSummary error=error/>
+                <ActionForm action=create attr:id="new-council">
+                    <input type="hidden" name="round_id" value=round_id.to_string()/>
+                    <div class="field">
+                        <label for="name">{tr!("Tên hội đồng", "Council name")}</label>
+                        <FieldError error=error field="name"/>
+                        <input id="name" name="name" type="text" maxlength="200" required aria-invalid=invalid(error, "name")
+                            placeholder=move || lang.get().pick("Ví dụ: Hội đồng đánh giá, phân hạng sản phẩm OCOP huyện", "e.g. District OCOP evaluation council")/>
+                    </div>
+                    <div class="field-row">
+                        <div class="field">
+                            <label for="decision_no">{tr!("Số quyết định thành lập", "Decision number")}</label>
+                            <FieldError error=error field="decision_no"/>
+                            <input id="decision_no" name="decision_no" type="text" maxlength="60" required aria-invalid=invalid(error, "decision_no") placeholder="125/QĐ-UBND"/>
+                        </div>
+                        <div class="field">
+                            <label for="decision_date">{tr!("Ngày ký quyết định", "Decision date")}</label>
+                            <FieldError error=error field="decision_date"/>
+                            <input id="decision_date" name="decision_date" type="date" max=today required aria-invalid=invalid(error, "decision_date")/>
+                        </div>
+                    </div>
+                    <button type="submit" class="button" id="create-council" disabled=move || create.pending().get()>{tr!("Lập hội đồng", "Set up the council")}</button>
+                </ActionForm>
+            </details>
+            })}
+        </section>
     }
 }
 
@@ -206,7 +334,9 @@ fn RoundScreen(detail: RoundDetail, on_change: Callback<()>) -> impl IntoView {
         <p><A href="/office/rounds">{tr!("← Tất cả các đợt", "← All rounds")}</A></p>
         <dl class="facts">
             <dt>{tr!("Chương trình", "Programme")}</dt><dd>{move || lang.get().pick(r.programme.name_vi(), r.programme.name_en())}</dd>
-            <dt>{tr!("Bộ tiêu chí", "Rule set")}</dt><dd>{r.rule_set_name.clone()}</dd>
+            <dt>{tr!("Bộ tiêu chí", "Rule set")}</dt>
+            <dd id="round-rule-set"><A href=format!("/rulesets/{}", r.rule_set_id)>{r.rule_set_name.clone()}</A>
+                {move || lang.get().pick(format!(" · phiên bản {}", r.rule_set_version), format!(" · version {}", r.rule_set_version))}</dd>
             <dt>{tr!("Đơn vị, năm", "Unit, year")}</dt><dd>{format!("{} · {}", r.unit_name, r.year)}</dd>
             <dt>{tr!("Nhận hồ sơ", "Registration")}</dt><dd>{format!("{} – {}", format_date(r.registration_opens), format_date(r.registration_closes))}</dd>
             <dt>{tr!("Chấm điểm", "Scoring")}</dt>
