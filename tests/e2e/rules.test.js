@@ -55,6 +55,9 @@ test('an office edits a form: a live error without a reload, fixed, and the prev
   await page.click('nav a[href="/rulesets"]');
   await page.waitForSelector('#rule-sets');
   await page.click('#rule-sets tr:has-text("ocop-qd148-2023") a');
+  // The demo rounds score with version 1, so it is frozen: editing starts with a new version.
+  await page.waitForSelector('#new-rule-set-version');
+  await Promise.all([page.waitForSelector('#publish-rule-set'), page.click('#new-rule-set-version')]);
   await page.waitForSelector('#form-list a');
   await page.click('#form-list a');
   await page.waitForSelector('#new-form-version');
