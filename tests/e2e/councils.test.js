@@ -4,37 +4,18 @@
 // its group and excludes a member with a reason; a judge declares a tie with the producer and
 // sees it listed; the chair lets that judge score anyway, with a reason; the council's page fits
 // a 360-px phone.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, waitHydrated, login } from './helpers.js';
+import { newPage, waitHydrated, login, suite, PHONE, pdf } from './helpers.js';
 
-let server;
-let browser;
+const s = suite();
 
-const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
 const DISTRICT_ROUND = 'Đánh giá, phân hạng sản phẩm OCOP huyện Bình Sơn (demo)';
-const pdf = (label) => Buffer.from(`%PDF-1.4\n% ${label}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const open = s.open;
 
-async function open(page, path) {
-  await page.goto(`${server.base}${path}`);
-  await waitHydrated(page);
-}
-
-async function as(email, options = {}) {
-  const page = await newPage(browser, options);
-  await login(page, server.base, email);
-  return page;
-}
+const as = s.as;
 
 /// Calls a server function from the page (same origin, the page's session).
 async function api(page, name, body = '') {
@@ -126,8 +107,8 @@ test('the office forms a council, a judge declares a conflict, the chair lets th
   await office.waitForSelector('#members li.member:has-text("le.thi.hoa@example.vn")');
 
   // The new judge can log in with it (and must change it first).
-  const newcomer = await newPage(browser);
-  await login(newcomer, server.base, 'le.thi.hoa@example.vn', password);
+  const newcomer = await newPage(s.browser);
+  await login(newcomer, s.server.base, 'le.thi.hoa@example.vn', password);
   await newcomer.waitForSelector('a[href="/account"]');
   await newcomer.context().close();
 

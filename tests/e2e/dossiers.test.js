@@ -1,27 +1,15 @@
 // The producer's path on a 360-px phone: sign up, profile, a product with photos, a dossier with
 // documents, a supplement request, the supplement, acceptance — and a second producer who cannot
 // open the first one's dossier or files. Also: every dossier page hydrates for every role.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, waitHydrated, login } from './helpers.js';
+import { newPage, waitHydrated, login, suite, PHONE, pdf } from './helpers.js';
 
-let server;
-let browser;
+const s = suite();
 
-const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
 // A real 1×1 PNG (the server checks content, not names).
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-const pdf = (label) => Buffer.from(`%PDF-1.4\n% ${label}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 async function noOverflow(page, what) {
   const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -29,7 +17,7 @@ async function noOverflow(page, what) {
 }
 
 async function signup(page, name, phone, producer) {
-  await page.goto(`${server.base}/signup`);
+  await page.goto(`${s.server.base}/signup`);
   await waitHydrated(page);
   await page.fill('#full_name', name);
   await page.fill('#phone', phone);
@@ -44,13 +32,10 @@ async function state(page) {
   return (await page.textContent('#dossier-state')).trim();
 }
 
-async function open(page, path) {
-  await page.goto(`${server.base}${path}`);
-  await waitHydrated(page);
-}
+const open = s.open;
 
 test('a producer files on a phone, supplements when asked, and is accepted; another producer sees nothing', async () => {
-  const p = await newPage(browser, PHONE);
+  const p = await newPage(s.browser, PHONE);
   await signup(p, 'Trương Văn Nam', '0935 222 333', 'Hộ kinh doanh Nón lá Nam');
 
   // Profile: what the registration form needs.
@@ -102,8 +87,8 @@ test('a producer files on a phone, supplements when asked, and is accepted; anot
   const fileHref = await p.getAttribute('#item-phieu-dang-ky .file-list a', 'href');
 
   // The office asks for a clearer business registration.
-  const o = await newPage(browser);
-  await login(o, server.base, 'spcnnttb@demo.binhchon.vn');
+  const o = await newPage(s.browser);
+  await login(o, s.server.base, 'spcnnttb@demo.binhchon.vn');
   await open(o, '/office/dossiers');
   await o.waitForSelector('#dossiers');
   assert.match(await o.textContent('#dossiers'), /Nón lá bài thơ/);
@@ -136,12 +121,12 @@ test('a producer files on a phone, supplements when asked, and is accepted; anot
   assert.deepEqual(unexpected(o.errors), []);
 
   // A second producer guesses the URLs.
-  const q = await newPage(browser, PHONE);
+  const q = await newPage(s.browser, PHONE);
   await signup(q, 'Lê Thị Tò Mò', '0935 444 555', 'Hộ kinh doanh Tò Mò');
   await open(q, new URL(dossierUrl).pathname);
   await q.waitForSelector('.notice-error');
   assert.match(await q.textContent('.notice-error'), /Không tìm thấy/);
-  const res = await q.request.get(`${server.base}${fileHref}`);
+  const res = await q.request.get(`${s.server.base}${fileHref}`);
   assert.equal(res.status(), 404);
   await p.context().close();
   await o.context().close();
@@ -157,8 +142,8 @@ const PAGES = [
 
 for (const [email, paths] of PAGES) {
   test(`${email}: every page and the dossiers they open hydrate without errors`, async () => {
-    const page = await newPage(browser);
-    await login(page, server.base, email);
+    const page = await newPage(s.browser);
+    await login(page, s.server.base, email);
     const dossierLinks = new Set();
     for (const path of paths) {
       await open(page, path);

@@ -1,25 +1,15 @@
 // Browser tests of the foundation: hydration, language switch, log-in for every demo role,
 // producer sign-up on a 360-px phone, and the error summary.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, waitHydrated, login } from './helpers.js';
+import { newPage, waitHydrated, login, suite, PHONE } from './helpers.js';
 
-let server;
-let browser;
+const s = suite();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 test('the page hydrates: live password hint and language switch work without a reload', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.base}/signup`);
+  const page = await newPage(s.browser);
+  await page.goto(`${s.server.base}/signup`);
   await waitHydrated(page);
   await page.evaluate(() => { window.__no_reload_marker = 42; });
   await page.fill('#password', 'abc');
@@ -29,7 +19,7 @@ test('the page hydrates: live password hint and language switch work without a r
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   assert.equal(await page.evaluate(() => window.__no_reload_marker), 42, 'no page reload happened');
   // The choice is remembered: a fresh load renders English on the server.
-  await page.goto(`${server.base}/login`);
+  await page.goto(`${s.server.base}/login`);
   assert.equal(await page.textContent('h1'), 'Log in');
   await waitHydrated(page);
   await page.click('#lang-switch');
@@ -49,8 +39,8 @@ const ROLES = [
 
 for (const [email, roleName, isAdmin] of ROLES) {
   test(`${email} logs in, sees the role's navigation, and logs out`, async () => {
-    const page = await newPage(browser);
-    await login(page, server.base, email);
+    const page = await newPage(s.browser);
+    await login(page, s.server.base, email);
     await page.waitForSelector('.role-list');
     assert.match(await page.textContent('.role-list'), new RegExp(roleName.replace(/[()]/g, '\\$&')));
     const adminLink = await page.$('nav a[href="/admin/users"]');
@@ -67,8 +57,8 @@ for (const [email, roleName, isAdmin] of ROLES) {
 }
 
 test('a producer signs up on a 360-px phone without horizontal scrolling', async () => {
-  const page = await newPage(browser, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
-  await page.goto(`${server.base}/signup`);
+  const page = await newPage(s.browser, PHONE);
+  await page.goto(`${s.server.base}/signup`);
   await waitHydrated(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
@@ -95,8 +85,8 @@ test('a producer signs up on a 360-px phone without horizontal scrolling', async
 });
 
 test('a wrong password shows the error summary, linked to the field', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.base}/login`);
+  const page = await newPage(s.browser);
+  await page.goto(`${s.server.base}/login`);
   await waitHydrated(page);
   await page.fill('#login', 'chuthe@demo.binhchon.vn');
   await page.fill('#password', 'sai mat khau roi');

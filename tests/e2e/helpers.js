@@ -4,9 +4,40 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const DEMO_PASSWORD = 'binhchon-demo';
+/// A 360-px phone, the size producers and judges use.
+export const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
+/// A small valid PDF (the server checks content, not names).
+export const pdf = (label) => Buffer.from(`%PDF-1.4\n% ${label}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
+
+/// One server and one browser for a test file, started before its tests and stopped after them;
+/// `server` and `browser` are set once the `before` hook has run.
+export function suite(extraEnv = {}) {
+  const s = { server: undefined, browser: undefined };
+  before(async () => {
+    s.server = await startServer(extraEnv);
+    s.browser = await launchBrowser();
+  });
+  after(async () => {
+    await s.browser?.close();
+    await s.server?.stop();
+  });
+  /// Opens a path on the server and waits for the page to hydrate.
+  s.open = async (page, path) => {
+    await page.goto(`${s.server.base}${path}`);
+    await waitHydrated(page);
+  };
+  /// A new page (browser context) signed in as `email`.
+  s.as = async (email, options = {}) => {
+    const page = await newPage(s.browser, options);
+    await login(page, s.server.base, email);
+    return page;
+  };
+  return s;
+}
 
 export async function startServer(extraEnv = {}) {
   const bin = process.env.BINHCHON_BIN;

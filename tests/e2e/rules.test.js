@@ -1,21 +1,11 @@
 // Browser tests of the rule-set catalogue and the form editor: every page hydrates without a
 // script error, and an office edits a form with live checks and a live preview (no reload).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, waitHydrated, login } from './helpers.js';
+import { newPage, waitHydrated, login, suite, PHONE } from './helpers.js';
 
-let server;
-let browser;
+const s = suite();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 const byId = (id) => `[id="${id}"]`;
 
@@ -24,21 +14,21 @@ async function textOf(page, selector) {
 }
 
 test('the catalogue pages hydrate and show the rules, with the illustrative banner', async () => {
-  const page = await newPage(browser, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
-  await login(page, server.base, 'ocop@demo.binhchon.vn');
-  await page.goto(`${server.base}/rulesets`);
+  const page = await newPage(s.browser, PHONE);
+  await login(page, s.server.base, 'ocop@demo.binhchon.vn');
+  await page.goto(`${s.server.base}/rulesets`);
   await waitHydrated(page);
   assert.match(await textOf(page, '#rule-sets'), /ocop-qd148-2023/);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the list is ${overflow}px wider than a 360-px phone`);
   const href = await page.getAttribute('#rule-sets tr:has-text("ocop-qd148-2023") a', 'href');
-  await page.goto(`${server.base}${href}`);
+  await page.goto(`${s.server.base}${href}`);
   await waitHydrated(page);
   assert.match(await textOf(page, 'h1'), /148/);
   assert.match(await textOf(page, '#star-bands'), /5★/);
   assert.match(await textOf(page, 'main'), /Mẫu minh họa — không phải phiếu chính thức/);
   const formHref = await page.getAttribute('#form-list a', 'href');
-  await page.goto(`${server.base}${formHref}`);
+  await page.goto(`${s.server.base}${formHref}`);
   await waitHydrated(page);
   assert.match(await textOf(page, '.illustrative-banner'), /Mẫu minh họa — không phải phiếu chính thức/);
   assert.match(await textOf(page, byId('view-total')), /0,00 \/ 100/);
@@ -47,9 +37,9 @@ test('the catalogue pages hydrate and show the rules, with the illustrative bann
 });
 
 test('an office edits a form: a live error without a reload, fixed, and the preview total follows', async () => {
-  const page = await newPage(browser);
-  await login(page, server.base, 'ocop@demo.binhchon.vn');
-  await page.goto(`${server.base}/`);
+  const page = await newPage(s.browser);
+  await login(page, s.server.base, 'ocop@demo.binhchon.vn');
+  await page.goto(`${s.server.base}/`);
   await waitHydrated(page);
   // In-app navigation from the home page (the catalogue pages' own hydration is the test above).
   await page.click('nav a[href="/rulesets"]');

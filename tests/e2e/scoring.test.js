@@ -2,34 +2,20 @@
 // products, the autosave survives a reload and a dropped connection, a second tab's stale save is
 // refused without losing anything, the board flags the spread, the chair asks the outlier to
 // re-score, the office finalises and the minutes print the result.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, waitHydrated, login } from './helpers.js';
+import { newPage, waitHydrated, login, suite, PHONE } from './helpers.js';
 
-let server;
-let browser;
+const s = suite();
 
-const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function open(page, path) {
-  await page.goto(`${server.base}${path}`);
-  await waitHydrated(page);
-}
+const open = s.open;
 
 async function judge(email, options = {}) {
-  const page = await newPage(browser, options);
+  const page = await newPage(s.browser, options);
   page.on('dialog', (d) => d.accept());
-  await login(page, server.base, email);
+  await login(page, s.server.base, email);
   return page;
 }
 
@@ -99,7 +85,7 @@ test('three judges score, the spread is flagged, the outlier re-scores, the offi
   // A second tab of the same judge saves; the first tab's next save is refused and keeps its input.
   const tab2 = await j2.context().newPage();
   tab2.on('dialog', (d) => d.accept());
-  await tab2.goto(`${server.base}${products[0].href}`);
+  await tab2.goto(`${s.server.base}${products[0].href}`);
   await waitHydrated(tab2);
   // Wait for the second tab's own save to be acknowledged (its status line already shows the
   // earlier save time, so the text alone proves nothing).
@@ -127,13 +113,13 @@ test('three judges score, the spread is flagged, the outlier re-scores, the offi
   await open(j3, '/judge');
   const listText = await j3.textContent('main');
   assert.ok(!/Trung bình|Mean/.test(listText));
-  await j3.goto(`${server.base}/councils/${councilId}/board`);
+  await j3.goto(`${s.server.base}/councils/${councilId}/board`);
   await waitHydrated(j3);
   assert.ok(await j3.locator('.notice-error').count() > 0, 'a plain member cannot open the board while scoring');
 
   // The office moves the round to reconciliation; the board flags the spread.
-  const office = await newPage(browser);
-  await login(office, server.base, 'ocop@demo.binhchon.vn');
+  const office = await newPage(s.browser);
+  await login(office, s.server.base, 'ocop@demo.binhchon.vn');
   await open(office, `/councils/${councilId}/board`);
   const roundLink = await office.evaluate(async (cid) => {
     const r = await fetch('/api/council_get', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `id=${cid}` });

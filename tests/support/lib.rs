@@ -256,6 +256,20 @@ impl Client {
         self.post_raw(endpoint, "application/json", body.to_string().into_bytes()).await
     }
 
+    /// Calls a server function that must succeed (200) and returns its body.
+    pub async fn ok(&self, endpoint: &str, args: &[(&str, &str)]) -> Value {
+        let (status, body) = self.call(endpoint, args).await;
+        assert_eq!(status, 200, "{endpoint}: {body}");
+        body
+    }
+
+    /// Calls a JSON server function that must succeed (200) and returns its body.
+    pub async fn ok_json(&self, endpoint: &str, body: Value) -> Value {
+        let (status, out) = self.call_json(endpoint, body).await;
+        assert_eq!(status, 200, "{endpoint}: {out}");
+        out
+    }
+
     /// Uploads a file the way the page does: the bytes as the body, the name percent-encoded.
     pub async fn upload(&self, path: &str, file_name: &str, bytes: Vec<u8>) -> (u16, Value) {
         let encoded: String = file_name

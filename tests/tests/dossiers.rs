@@ -4,18 +4,6 @@
 use binhchon_tests::*;
 use serde_json::{json, Value};
 
-async fn ok(c: &Client, endpoint: &str, args: &[(&str, &str)]) -> Value {
-    let (status, body) = c.call(endpoint, args).await;
-    assert_eq!(status, 200, "{endpoint}: {body}");
-    body
-}
-
-async fn ok_json(c: &Client, endpoint: &str, body: Value) -> Value {
-    let (status, out) = c.call_json(endpoint, body).await;
-    assert_eq!(status, 200, "{endpoint}: {out}");
-    out
-}
-
 fn today() -> String {
     // The server counts days in Vietnam (UTC+7); a test near midnight UTC must agree.
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 7 * 3600;
@@ -43,7 +31,7 @@ fn civil(z: i64) -> String {
 }
 
 async fn round_named(c: &Client, programme: &str, unit_fragment: &str) -> i64 {
-    let rounds = ok(c, "rounds_open", &[]).await;
+    let rounds = c.ok("rounds_open", &[]).await;
     rounds
         .as_array()
         .expect("rounds")
@@ -60,11 +48,11 @@ async fn new_product(c: &Client, programme: &str, group: &str, name: &str) -> i6
         "description": "Sản phẩm thử nghiệm, mô tả đầy đủ.", "raw_materials": "Nguyên liệu địa phương.",
         "packaging": "Hộp giấy, nhãn đủ thông tin.", "items": []
     }});
-    ok_json(c, "product_create", form).await.as_i64().expect("product id")
+    c.ok_json("product_create", form).await.as_i64().expect("product id")
 }
 
 async fn dossier(c: &Client, id: i64) -> Value {
-    ok(c, "dossier_get", &[("id", &id.to_string())]).await["dossier"].clone()
+    c.ok("dossier_get", &[("id", &id.to_string())]).await["dossier"].clone()
 }
 
 async fn act(c: &Client, id: i64, version: i64, action: &str, extra: Value) -> (u16, Value) {
@@ -79,7 +67,7 @@ async fn act(c: &Client, id: i64, version: i64, action: &str, extra: Value) -> (
 
 async fn audit_actions(server: &TestServer, entity_id: i64) -> Vec<String> {
     let admin = server.login_as(ADMIN).await;
-    let body = ok(&admin, "admin_list_audit", &[("entity_type", "dossier"), ("entity_id", &entity_id.to_string())]).await;
+    let body = admin.ok("admin_list_audit", &[("entity_type", "dossier"), ("entity_id", &entity_id.to_string())]).await;
     body["items"].as_array().expect("items").iter().map(|e| e["action"].as_str().unwrap_or("").to_string()).collect()
 }
 
@@ -87,7 +75,7 @@ async fn audit_actions(server: &TestServer, entity_id: i64) -> Vec<String> {
 async fn the_producer_profile_is_checked_and_every_change_audited() {
     let server = TestServer::start().await;
     let p = server.login_as(PRODUCER).await;
-    let before = ok(&p, "producer_profile", &[]).await;
+    let before = p.ok("producer_profile", &[]).await;
     let commune = before["commune_id"].as_i64().unwrap().to_string();
     let args = |tax: &'static str| {
         vec![
@@ -107,11 +95,11 @@ async fn the_producer_profile_is_checked_and_every_change_audited() {
     let (status, body) = p.call("producer_update", &bad).await;
     assert_eq!((status, code(&body), body["field"].as_str()), (400, "invalid", Some("tax_code")), "{body}");
     assert!(body["vi"].as_str().unwrap().contains("10 chữ số"), "{body}");
-    assert_eq!(ok(&p, "producer_profile", &[]).await, before, "a refused change changes nothing");
+    assert_eq!(p.ok("producer_profile", &[]).await, before, "a refused change changes nothing");
 
     let mut good = args("4300123456-001");
     good.push(("commune_id", &commune));
-    let after = ok(&p, "producer_update", &good).await;
+    let after = p.ok("producer_update", &good).await;
     assert_eq!(after["tax_code"], "4300123456-001");
     assert_eq!(after["phone"], "0912000001");
 
@@ -122,7 +110,7 @@ async fn the_producer_profile_is_checked_and_every_change_audited() {
     assert_eq!((status, body["field"].as_str()), (400, Some("commune_id")), "{body}");
 
     let admin = server.login_as(ADMIN).await;
-    let audit = ok(&admin, "admin_list_audit", &[("entity_type", "producer"), ("entity_id", &after["id"].to_string())]).await;
+    let audit = admin.ok("admin_list_audit", &[("entity_type", "producer"), ("entity_id", &after["id"].to_string())]).await;
     let entry = audit["items"].as_array().unwrap().iter().find(|e| e["action"] == "producer.update").expect("audited");
     assert!(entry["before_json"].as_str().unwrap().contains("4300123456"), "{entry}");
     assert!(entry["after_json"].as_str().unwrap().contains("4300123456-001"), "{entry}");
@@ -143,12 +131,12 @@ async fn a_producer_files_the_office_asks_for_more_and_accepts() {
         let (status, body) = p.upload(&format!("/files/products/{product}/photos?view={view}"), &format!("ảnh {view}.png"), png_bytes(7)).await;
         assert_eq!(status, 201, "{body}");
     }
-    let product_view = ok(&p, "product_get", &[("id", &product.to_string())]).await;
+    let product_view = p.ok("product_get", &[("id", &product.to_string())]).await;
     assert_eq!(product_view["photos"].as_array().unwrap().len(), 3);
 
     let args = [("round_id", round.to_string()), ("product_id", product.to_string()), ("registration_type", "first".into()), ("previous_certificate", String::new()), ("group_code", String::new())];
     let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let id = ok(&p, "dossier_create", &args).await.as_i64().unwrap();
+    let id = p.ok("dossier_create", &args).await.as_i64().unwrap();
     let (status, body) = p.call("dossier_create", &args).await;
     assert_eq!((status, code(&body)), (409, "conflict"), "the same product twice in a round: {body}");
 
@@ -181,7 +169,7 @@ async fn a_producer_files_the_office_asks_for_more_and_accepts() {
     assert_eq!(status, 404);
 
     let office = server.login_as(SPCNNTTB_OFFICE).await;
-    let intake = ok(&office, "dossiers_intake", &[("round_id", &round.to_string())]).await;
+    let intake = office.ok("dossiers_intake", &[("round_id", &round.to_string())]).await;
     assert!(intake["rows"].as_array().unwrap().iter().any(|r| r["id"] == id), "{intake}");
     assert!(intake["counts"].as_array().unwrap().iter().any(|c| c[0] == "submitted"), "{intake}");
     let d = dossier(&office, id).await;
@@ -194,7 +182,7 @@ async fn a_producer_files_the_office_asks_for_more_and_accepts() {
     assert_eq!((status, body.as_str()), (200, Some("supplement_requested")), "{body}");
 
     // The producer is told, and may change only the item asked for.
-    let notes = ok(&p, "notifications_list", &[]).await;
+    let notes = p.ok("notifications_list", &[]).await;
     assert!(notes["items"].as_array().unwrap().iter().any(|n| n["kind"] == "dossier.request_supplement"), "{notes}");
     let (status, body) = p.upload(&format!("/files/dossiers/{id}/items/thuyet-minh"), "khac.pdf", pdf_bytes("x")).await;
     assert_eq!((status, code(&body)), (409, "conflict"), "{body}");
@@ -233,7 +221,7 @@ async fn files_are_checked_by_content_and_size_and_only_shown_to_those_allowed()
     let p = server.login_as(PRODUCER).await;
     let round = round_named(&p, "spcnnttb", "Bình Sơn").await;
     let product = new_product(&p, "spcnnttb", "3", "Bánh tráng Bình Chánh").await;
-    let id = ok(&p, "dossier_create", &[("round_id", &round.to_string()), ("product_id", &product.to_string()), ("registration_type", "first"), ("previous_certificate", ""), ("group_code", "")])
+    let id = p.ok("dossier_create", &[("round_id", &round.to_string()), ("product_id", &product.to_string()), ("registration_type", "first"), ("previous_certificate", ""), ("group_code", "")])
         .await
         .as_i64()
         .unwrap();
@@ -309,7 +297,7 @@ async fn files_are_checked_by_content_and_size_and_only_shown_to_those_allowed()
 async fn rounds_belong_to_their_office_and_filing_follows_the_window() {
     let server = TestServer::start().await;
     let office = server.login_as(SPCNNTTB_OFFICE).await;
-    let options = ok(&office, "round_options", &[]).await;
+    let options = office.ok("round_options", &[]).await;
     let district = options["units"].as_array().unwrap().iter().find(|u| u["level"] == "district").expect("district")["id"].to_string();
     let rule_set = options["rule_sets"].as_array().unwrap().iter().find(|r| r["code"] == "spcnnttb-tt26-2014-tt14-2018").expect("TT 26 offered")["id"].to_string();
     let base = |closes: String| {
@@ -335,7 +323,7 @@ async fn rounds_belong_to_their_office_and_filing_follows_the_window() {
     let ocop = server.login_as(OCOP_OFFICE).await;
     let (status, body) = ocop.call("round_create", &good).await;
     assert_eq!((status, code(&body)), (403, "forbidden"), "another programme's office: {body}");
-    let round = ok(&office, "round_create", &good).await.as_i64().unwrap();
+    let round = office.ok("round_create", &good).await.as_i64().unwrap();
 
     let p = server.login_as(PRODUCER).await;
     let product = new_product(&p, "spcnnttb", "4", "Sản phẩm đợt bổ sung").await;
@@ -347,25 +335,25 @@ async fn rounds_belong_to_their_office_and_filing_follows_the_window() {
     // Only the office moves the round; a repeated click is refused, not applied twice.
     let (status, _) = p.call("round_act", &[("id", &round.to_string()), ("action", "open_registration")]).await;
     assert_eq!(status, 404);
-    assert_eq!(ok(&office, "round_act", &[("id", &round.to_string()), ("action", "open_registration")]).await, "registration_open");
+    assert_eq!(office.ok("round_act", &[("id", &round.to_string()), ("action", "open_registration")]).await, "registration_open");
     let (status, body) = office.call("round_act", &[("id", &round.to_string()), ("action", "open_registration")]).await;
     assert_eq!((status, code(&body)), (409, "conflict"), "{body}");
 
     // The office adapts the checklist: one more required document for this round.
-    let detail = ok(&office, "round_get", &[("id", &round.to_string())]).await;
+    let detail = office.ok("round_get", &[("id", &round.to_string())]).await;
     let mut items: Vec<Value> = detail["round"]["checklist"].as_array().unwrap().iter()
         .map(|i| json!({"code": i["code"], "name_vi": i["name_vi"], "required": i["required"], "kind": i["kind"], "min_count": i["min_count"]}))
         .collect();
     items.push(json!({"code": "", "name_vi": "Giấy xác nhận của UBND xã", "required": true, "kind": "document", "min_count": 1}));
-    ok_json(&office, "round_checklist", json!({"id": round, "items": items})).await;
-    let detail = ok(&office, "round_get", &[("id", &round.to_string())]).await;
+    office.ok_json("round_checklist", json!({"id": round, "items": items})).await;
+    let detail = office.ok("round_get", &[("id", &round.to_string())]).await;
     assert!(detail["round"]["checklist"].as_array().unwrap().iter().any(|i| i["name_vi"] == "Giấy xác nhận của UBND xã" && i["required"] == true));
 
-    let id = ok(&p, "dossier_create", &file).await.as_i64().unwrap();
+    let id = p.ok("dossier_create", &file).await.as_i64().unwrap();
     assert!(dossier(&p, id).await["items"].as_array().unwrap().iter().any(|i| i["item"]["name_vi"] == "Giấy xác nhận của UBND xã"));
 
     // Once registration closes, no new dossier; the window shows on the round.
-    ok(&office, "round_act", &[("id", &round.to_string()), ("action", "close_registration")]).await;
+    office.ok("round_act", &[("id", &round.to_string()), ("action", "close_registration")]).await;
     let other = new_product(&p, "spcnnttb", "4", "Sản phẩm nộp muộn").await;
     let late = [("round_id", round.to_string()), ("product_id", other.to_string()), ("registration_type", "first".into()), ("previous_certificate", String::new()), ("group_code", String::new())];
     let late: Vec<(&str, &str)> = late.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -383,14 +371,14 @@ async fn the_commune_confirms_before_the_office_under_the_2025_rules() {
     let server = TestServer::start().await;
     let p = server.login_as(PRODUCER).await;
     // The demo has filed the fish sauce in the provincial OCOP round (QĐ 1489/2025).
-    let mine = ok(&p, "dossiers_mine", &[]).await;
+    let mine = p.ok("dossiers_mine", &[]).await;
     let row = mine.as_array().unwrap().iter().find(|d| d["round_name"].as_str().unwrap().contains("tỉnh") && d["state"] == "submitted").expect("demo dossier").clone();
     let id = row["id"].as_i64().unwrap();
 
     let commune = server.login_as(COMMUNE_OFFICER).await;
-    let queue = ok(&commune, "dossiers_commune", &[]).await;
+    let queue = commune.ok("dossiers_commune", &[]).await;
     assert!(queue.as_array().unwrap().iter().any(|d| d["id"] == id), "{queue}");
-    let notes = ok(&commune, "notifications_list", &[]).await;
+    let notes = commune.ok("notifications_list", &[]).await;
     assert!(notes["items"].as_array().unwrap().iter().any(|n| n["kind"] == "dossier.submit"), "the commune was told: {notes}");
 
     let province = server.login_as(PROVINCE_OCOP_OFFICE).await;

@@ -345,15 +345,9 @@ async fn every_write_to_rules_is_audited() {
     assert!(audit_actions(&admin, "score_form").await.contains(&"form.import".to_string()));
 }
 
-async fn ok(c: &Client, endpoint: &str, args: &[(&str, &str)]) -> Value {
-    let (status, body) = c.call(endpoint, args).await;
-    assert_eq!(status, 200, "{endpoint}: {body}");
-    body
-}
-
 /// The rule-set versions the new-round form offers the caller.
 async fn picker(c: &Client) -> Vec<Value> {
-    ok(c, "round_options", &[]).await["rule_sets"].as_array().expect("rule_sets").clone()
+    c.ok("round_options", &[]).await["rule_sets"].as_array().expect("rule_sets").clone()
 }
 
 async fn create_round(c: &Client, rule_set_id: i64, unit_id: &str, opens: &str, closes: &str) -> (u16, Value) {
@@ -379,7 +373,7 @@ async fn create_round(c: &Client, rule_set_id: i64, unit_id: &str, opens: &str, 
 /// returns its dossier id.
 async fn scored_dossier(server: &TestServer, office: &Client, round: i64, day: &str) -> i64 {
     let round_s = round.to_string();
-    ok(office, "round_act", &[("id", &round_s), ("action", "open_registration")]).await;
+    office.ok("round_act", &[("id", &round_s), ("action", "open_registration")]).await;
     let p = server.login_as(PRODUCER).await;
     let form = json!({"form": {
         "programme": "ocop", "name": "Mật ong rừng Bình Sơn", "group_code": "I.2.a",
@@ -395,8 +389,8 @@ async fn scored_dossier(server: &TestServer, office: &Client, round: i64, day: &
     }
     let product_s = product.to_string();
     let args = [("round_id", round_s.as_str()), ("product_id", &product_s), ("registration_type", "first"), ("previous_certificate", ""), ("group_code", "")];
-    let id = ok(&p, "dossier_create", &args).await.as_i64().expect("dossier id");
-    let d = ok(&p, "dossier_get", &[("id", &id.to_string())]).await["dossier"].clone();
+    let id = p.ok("dossier_create", &args).await.as_i64().expect("dossier id");
+    let d = p.ok("dossier_get", &[("id", &id.to_string())]).await["dossier"].clone();
     for item in d["items"].as_array().expect("items") {
         if item["item"]["required"] == true && item["satisfied"] == false && item["item"]["kind"] == "document" {
             let code = item["item"]["code"].as_str().expect("code");
@@ -405,29 +399,29 @@ async fn scored_dossier(server: &TestServer, office: &Client, round: i64, day: &
         }
     }
     for (who, action) in [(&p, "submit"), (office, "accept")] {
-        let version = ok(who, "dossier_get", &[("id", &id.to_string())]).await["dossier"]["version"].clone();
+        let version = who.ok("dossier_get", &[("id", &id.to_string())]).await["dossier"]["version"].clone();
         let body = json!({"id": id, "version": version, "action": action, "reason": null, "items": null, "deadline": null, "declaration": true});
         let (status, out) = who.call_json("dossier_act", body).await;
         assert_eq!(status, 200, "{action}: {out}");
     }
-    ok(office, "round_act", &[("id", &round_s), ("action", "close_registration")]).await;
-    let council = ok(office, "council_create", &[("round_id", &round_s), ("name", "Hội đồng thử phiếu mới"), ("decision_no", "7/QĐ-UBND"), ("decision_date", day)])
+    office.ok("round_act", &[("id", &round_s), ("action", "close_registration")]).await;
+    let council = office.ok("council_create", &[("round_id", &round_s), ("name", "Hội đồng thử phiếu mới"), ("decision_no", "7/QĐ-UBND"), ("decision_date", day)])
         .await
         .as_i64()
         .expect("council id")
         .to_string();
     for (login, role) in [(JUDGE, "chair"), ("giamkhao2@demo.binhchon.vn", "member")] {
-        ok(office, "council_member_add", &[("council_id", &council), ("login", login), ("full_name", ""), ("role", role), ("position", "")]).await;
+        office.ok("council_member_add", &[("council_id", &council), ("login", login), ("full_name", ""), ("role", role), ("position", "")]).await;
     }
     let (status, body) = office.call_json("council_assign", json!({"council_id": council.parse::<i64>().expect("id"), "mode": "all", "group_code": null, "dossier_ids": null})).await;
     assert_eq!(status, 200, "{body}");
-    ok(office, "round_act", &[("id", &round_s), ("action", "open_scoring")]).await;
+    office.ok("round_act", &[("id", &round_s), ("action", "open_scoring")]).await;
     id
 }
 
 /// The help text of the first criterion on the judge's form for a dossier.
 async fn first_help(judge: &Client, dossier: i64) -> Value {
-    ok(judge, "sheet_workspace", &[("dossier_id", &dossier.to_string())]).await["form"]["parts"][0]["groups"][0]["criteria"][0]["help_vi"].clone()
+    judge.ok("sheet_workspace", &[("dossier_id", &dossier.to_string())]).await["form"]["parts"][0]["groups"][0]["criteria"][0]["help_vi"].clone()
 }
 
 #[tokio::test]
@@ -445,13 +439,13 @@ async fn a_round_scores_with_the_published_version_it_was_created_with() {
     // The office makes version 2 and changes the help text of criterion A1.1.
     let v2 = draft_version(&ocop, OCOP_QD148).await;
     assert!(picker(&ocop).await.iter().all(|o| o["id"] != v2), "a draft is not offered");
-    let draft = ok(&ocop, "forms_new_version", &[("id", &current_form(&ocop, v2).await.to_string())]).await.as_i64().expect("draft form");
+    let draft = ocop.ok("forms_new_version", &[("id", &current_form(&ocop, v2).await.to_string())]).await.as_i64().expect("draft form");
     let mut f = form(&ocop, draft).await["form"].clone();
     assert_ne!(f["parts"][0]["groups"][0]["criteria"][0]["help_vi"], HELP);
     f["parts"][0]["groups"][0]["criteria"][0]["help_vi"] = Value::from(HELP);
-    assert_eq!(ok(&ocop, "forms_save", &[("id", &draft.to_string()), ("form_json", &f.to_string())]).await, json!([]));
-    ok(&ocop, "forms_publish", &[("id", &draft.to_string())]).await;
-    ok(&ocop, "rulesets_publish", &[("id", &v2.to_string())]).await;
+    assert_eq!(ocop.ok("forms_save", &[("id", &draft.to_string()), ("form_json", &f.to_string())]).await, json!([]));
+    ocop.ok("forms_publish", &[("id", &draft.to_string())]).await;
+    ocop.ok("rulesets_publish", &[("id", &v2.to_string())]).await;
 
     // The picker offers the published versions of the caller's programme, one of them current.
     let stored = rule_sets(&ocop).await;
@@ -470,7 +464,7 @@ async fn a_round_scores_with_the_published_version_it_was_created_with() {
     assert!(!theirs.is_empty() && theirs.iter().all(|o| o["programme"] == "spcnnttb"), "{theirs:?}");
 
     // The demo round being scored gives the unit and a registration window open today.
-    let rounds = ok(&ocop, "rounds_managed", &[]).await;
+    let rounds = ocop.ok("rounds_managed", &[]).await;
     let rounds = rounds.as_array().expect("rounds");
     let demo = &rounds.iter().find(|r| r["round"]["state"] == "scoring_open").expect("the demo round being scored")["round"];
     assert_eq!(demo["rule_set_id"], v1);
@@ -487,7 +481,7 @@ async fn a_round_scores_with_the_published_version_it_was_created_with() {
         assert_eq!((status, body["field"].as_str()), (400, Some("rule_set_id")), "{what}: {body}");
         assert!(body["vi"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
     }
-    assert_eq!(ok(&ocop, "rounds_managed", &[]).await.as_array().map(Vec::len), Some(rounds.len()));
+    assert_eq!(ocop.ok("rounds_managed", &[]).await.as_array().map(Vec::len), Some(rounds.len()));
     assert_eq!(audit_actions(&admin, "round").await.len(), audited);
     assert_eq!(detail(&ocop, a_draft).await["summary"]["status"], "draft");
 
@@ -495,7 +489,7 @@ async fn a_round_scores_with_the_published_version_it_was_created_with() {
     let (status, body) = create_round(&ocop, v2, &unit, opens, closes).await;
     assert_eq!(status, 200, "{body}");
     let round = body.as_i64().expect("round id");
-    let r = ok(&ocop, "round_get", &[("id", &round.to_string())]).await["round"].clone();
+    let r = ocop.ok("round_get", &[("id", &round.to_string())]).await["round"].clone();
     assert_eq!((r["rule_set_id"].as_i64(), r["rule_set_code"].as_str(), r["rule_set_version"].as_i64()), (Some(v2), Some(OCOP_QD148), Some(2)));
     assert!(!r["checklist"].as_array().expect("checklist").is_empty());
     assert_eq!(detail(&ocop, v2).await["summary"]["status"], "frozen");
@@ -510,7 +504,7 @@ async fn a_round_scores_with_the_published_version_it_was_created_with() {
     let dossier = scored_dossier(&server, &ocop, round, opens).await;
     let judge = server.login_as(JUDGE).await;
     assert_eq!(first_help(&judge, dossier).await, HELP);
-    let mine = ok(&judge, "judge_products", &[]).await;
+    let mine = judge.ok("judge_products", &[]).await;
     let old = mine
         .as_array()
         .expect("products")
