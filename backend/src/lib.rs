@@ -11,6 +11,7 @@ pub mod councils;
 pub mod db;
 pub mod dossiers;
 pub mod error;
+pub mod exports;
 pub mod files;
 pub mod mail;
 pub mod notify;

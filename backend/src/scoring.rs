@@ -1301,6 +1301,19 @@ pub async fn minutes(db: &Db, user: &CurrentUser, council_id: i64) -> Result<Min
     })
 }
 
+/// The sheets finalisation counted (locked) in a round, for the exports.
+pub async fn locked_sheets_of_round(db: &Db, round_id: i64) -> Result<Vec<Sheet>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {SHEET_COLS} FROM score_sheets s JOIN council_members m ON m.id = s.member_id \
+         JOIN councils c ON c.id = m.council_id WHERE c.round_id = $1 AND s.state = $2"
+    ))
+    .bind(round_id)
+    .bind(SheetState::Locked.code())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(sheet_from_row).collect()
+}
+
 pub async fn results_of_round(db: &Db, round_id: i64) -> Result<HashMap<i64, StoredResult>> {
     let rows = sqlx::query("SELECT * FROM product_results WHERE round_id = $1").bind(round_id).fetch_all(db.pool()).await?;
     let mut out = HashMap::new();

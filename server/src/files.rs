@@ -8,6 +8,7 @@
 //!   GET  /files/documents/{id}[?thumb=1]
 //!   GET  /files/councils/{id}/paper-sheets.xlsx     the paper-sheet template of a council
 //!   POST /files/councils/{id}/paper-sheets          body: the filled template → import report
+//!   GET  /files/rounds/{id}/export/{kind}.xlsx      a finalised round's summary, detail or nominations
 
 use app::errors::AppError;
 use axum::{
@@ -20,7 +21,7 @@ use axum::{
 };
 use backend::{
     auth::{CurrentUser, RequestMeta},
-    dossiers, paper_files,
+    dossiers, exports, paper_files,
     files::{self, Incoming, Received},
     products, AppState,
 };
@@ -37,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/files/documents/{id}", get(download_document))
         .route("/files/councils/{id}/paper-sheets.xlsx", get(paper_template))
         .route("/files/councils/{id}/paper-sheets", post(paper_import))
+        .route("/files/rounds/{id}/export/{file}", get(round_export))
         .with_state(state)
 }
 
@@ -244,13 +246,31 @@ async fn paper_template(State(state): State<AppState>, Path(id): Path<i64>, req:
         Err(r) => return r,
     };
     match paper_files::template(&state.db, &user, id).await {
-        Ok((name, bytes)) => {
-            let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-            let xlsx = HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-            (StatusCode::OK, [(header::CONTENT_TYPE, xlsx), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
-        }
+        Ok((name, bytes)) => xlsx_download(&name, bytes),
         Err(e) => fail(e, &meta),
     }
+}
+
+/// `{file}` is `summary.xlsx`, `detail.xlsx` or `nominations.xlsx`.
+async fn round_export(State(state): State<AppState>, Path((id, file)): Path<(i64, String)>, req: Request) -> Response {
+    let meta = meta(&req);
+    let user = match user(&req) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Some(kind) = file.strip_suffix(".xlsx").and_then(exports::RoundExport::from_slug) else {
+        return api_error(AppError::NotFound);
+    };
+    match exports::round_export(&state.db, &user, id, kind).await {
+        Ok((name, bytes)) => xlsx_download(&name, bytes),
+        Err(e) => fail(e, &meta),
+    }
+}
+
+fn xlsx_download(name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    let xlsx = HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    (StatusCode::OK, [(header::CONTENT_TYPE, xlsx), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }
 
 async fn paper_import(State(state): State<AppState>, Path(id): Path<i64>, req: Request) -> Response {

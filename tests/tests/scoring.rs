@@ -15,18 +15,6 @@ const VICE: &str = "giamkhao2@demo.binhchon.vn";
 const MEMBER: &str = "giamkhao3@demo.binhchon.vn";
 const SECRETARY: &str = "thuky@demo.binhchon.vn";
 
-async fn ok(c: &Client, endpoint: &str, args: &[(&str, &str)]) -> Value {
-    let (status, body) = c.call(endpoint, args).await;
-    assert_eq!(status, 200, "{endpoint}: {body}");
-    body
-}
-
-async fn ok_json(c: &Client, endpoint: &str, body: Value) -> Value {
-    let (status, out) = c.call_json(endpoint, body).await;
-    assert_eq!(status, 200, "{endpoint}: {out}");
-    out
-}
-
 /// The demo council as the tests need it: ids of the council, its round, the two products and
 /// the members (council-member ids, not user ids).
 struct Demo {
@@ -45,7 +33,7 @@ struct Demo {
 
 async fn demo(server: &TestServer) -> Demo {
     let chair = server.login_as(CHAIR).await;
-    let products = ok(&chair, "judge_products", &[]).await;
+    let products = chair.ok("judge_products", &[]).await;
     let products = products.as_array().expect("products");
     assert_eq!(products.len(), 2, "the demo council scores two products: {products:?}");
     let find = |prefix: &str| {
@@ -58,7 +46,7 @@ async fn demo(server: &TestServer) -> Demo {
     let (rice, fish) = (find("Gạo hữu cơ"), find("Nước mắm"));
     assert_eq!(rice["round_state"], "scoring_open");
     let council = rice["council_id"].as_i64().unwrap();
-    let page = ok(&chair, "council_get", &[("id", &council.to_string())]).await;
+    let page = chair.ok("council_get", &[("id", &council.to_string())]).await;
     let member = |email: &str, role: &str| {
         let m = page["members"]
             .as_array()
@@ -157,7 +145,7 @@ fn answers_for(form: &Value, total: i64, fixed: &[(&str, usize)]) -> Value {
 
 /// The caller's workspace for a product (their own sheet, created once scoring is open).
 async fn workspace(c: &Client, dossier: i64) -> Value {
-    ok(c, "sheet_workspace", &[("dossier_id", &dossier.to_string())]).await
+    c.ok("sheet_workspace", &[("dossier_id", &dossier.to_string())]).await
 }
 
 async fn save(c: &Client, sheet: i64, version: i64, answers: &Value) -> (u16, Value) {
@@ -169,7 +157,7 @@ async fn submit(c: &Client, sheet: i64, version: i64, answers: &Value) -> (u16, 
 }
 
 async fn own_sheet(c: &Client, sheet: i64) -> Value {
-    ok(c, "sheet_own", &[("sheet_id", &sheet.to_string())]).await
+    c.ok("sheet_own", &[("sheet_id", &sheet.to_string())]).await
 }
 
 /// Opens the caller's sheet for a product and submits answers worth `total`; returns the sheet id.
@@ -199,7 +187,7 @@ async fn move_round(server: &TestServer, round: i64, action: &str, to: &str) {
 }
 
 async fn board(c: &Client, council: i64) -> Value {
-    ok(c, "council_board", &[("council_id", &council.to_string())]).await
+    c.ok("council_board", &[("council_id", &council.to_string())]).await
 }
 
 fn row(board: &Value, dossier: i64) -> Value {
@@ -212,7 +200,7 @@ fn cell(row: &Value, member: i64) -> Value {
 
 async fn audit(server: &TestServer, entity_type: &str, entity_id: i64) -> Vec<Value> {
     let admin = server.login_as(ADMIN).await;
-    let log = ok(&admin, "admin_list_audit", &[("entity_type", entity_type), ("entity_id", &entity_id.to_string())]).await;
+    let log = admin.ok("admin_list_audit", &[("entity_type", entity_type), ("entity_id", &entity_id.to_string())]).await;
     log["items"].as_array().expect("items").clone()
 }
 
@@ -256,7 +244,7 @@ fn assert_no_others_numbers(what: &str, v: &Value, me: i64) {
 /// A judge who sits on no council of the round.
 async fn outsider_judge(server: &TestServer) -> Client {
     let admin = server.login_as(ADMIN).await;
-    let units = ok(&admin, "admin_units", &[]).await;
+    let units = admin.ok("admin_units", &[]).await;
     let binh_son = units.as_array().unwrap().iter().find(|u| u["name"] == "Huyện Bình Sơn").expect("Bình Sơn")["id"].to_string();
     let created = ok(
         &admin,
@@ -268,7 +256,7 @@ async fn outsider_judge(server: &TestServer) -> Client {
     let c = server.client();
     assert_eq!(c.login("ngoai@example.vn", &temp).await.0, 200);
     let new = "giam khao ngoai hoi dong";
-    ok(&c, "change_password", &[("old_password", &temp), ("new_password", new), ("confirm_password", new)]).await;
+    c.ok("change_password", &[("old_password", &temp), ("new_password", new), ("confirm_password", new)]).await;
     c
 }
 
@@ -312,10 +300,10 @@ async fn a_judge_reaches_only_their_own_sheets_and_sees_no_one_elses_numbers_bef
     assert_eq!((status, code(&body)), (403, "forbidden"), "{body}");
 
     // Nothing the member can read carries the vice-chair's numbers.
-    assert_no_others_numbers("judge_products", &ok(&member, "judge_products", &[]).await, d.member);
+    assert_no_others_numbers("judge_products", &member.ok("judge_products", &[]).await, d.member);
     assert_no_others_numbers("workspace", &workspace(&member, d.rice).await, d.member);
     assert_no_others_numbers("workspace", &workspace(&member, d.fish).await, d.member);
-    let page = ok(&member, "council_get", &[("id", &council)]).await;
+    let page = member.ok("council_get", &[("id", &council)]).await;
     assert_no_others_numbers("council_get", &page, d.member);
     assert_eq!(page["grid"], json!([]), "the conflict grid is for the chair and the secretary");
     let (status, body) = member.call("council_minutes", &[("council_id", &council)]).await;
@@ -338,12 +326,12 @@ async fn a_judge_reaches_only_their_own_sheets_and_sees_no_one_elses_numbers_bef
     let r = row(&b, d.rice);
     assert_eq!(hundredths(&cell(&r, d.vice)["total"]), 8700, "{r}");
     assert_eq!(hundredths(&r["stats"]["mean"]["sum"]), 8700, "{r}");
-    let detail = ok(&secretary, "board_sheet", &[("sheet_id", &vice_rice.to_string())]).await;
+    let detail = secretary.ok("board_sheet", &[("sheet_id", &vice_rice.to_string())]).await;
     assert_eq!(hundredths(&detail["sheet"]["total"]), 8700);
 
     // Reconciliation still hides the others' numbers from members (flags only).
     move_round(&server, d.round, "start_reconciliation", "reconciliation").await;
-    assert_no_others_numbers("judge_products", &ok(&member, "judge_products", &[]).await, d.member);
+    assert_no_others_numbers("judge_products", &member.ok("judge_products", &[]).await, d.member);
     assert_no_others_numbers("workspace", &workspace(&member, d.rice).await, d.member);
     let b = board(&chair, d.council).await;
     assert_eq!(b["view"], "own_and_flags");
@@ -353,7 +341,7 @@ async fn a_judge_reaches_only_their_own_sheets_and_sees_no_one_elses_numbers_bef
 
     // A judge outside the council finds none of it.
     let outsider = outsider_judge(&server).await;
-    assert_eq!(ok(&outsider, "judge_products", &[]).await, json!([]));
+    assert_eq!(outsider.ok("judge_products", &[]).await, json!([]));
     let attempts = [
         ("sheet_workspace", vec![("dossier_id", d.rice.to_string())]),
         ("sheet_own", vec![("sheet_id", vice_rice.to_string())]),
@@ -467,7 +455,7 @@ async fn submitting_needs_every_criterion_and_locks_the_sheet() {
     let stored = own_sheet(&judge, sheet).await;
     assert_eq!((stored["answers"].clone(), stored["version"].as_i64(), stored["state"].as_str()), (full, Some(2), Some("submitted")));
     // Its history holds the submitted version.
-    let detail = ok(&judge, "board_sheet", &[("sheet_id", &sheet.to_string())]).await;
+    let detail = judge.ok("board_sheet", &[("sheet_id", &sheet.to_string())]).await;
     let events: Vec<&str> = detail["history"].as_array().unwrap().iter().map(|h| h["event"].as_str().unwrap()).collect();
     assert_eq!(events, ["sheet.submit"]);
 }
@@ -513,7 +501,7 @@ async fn a_spread_over_the_limit_is_flagged_and_the_chair_asks_named_members_to_
         assert!(r["blockers_vi"].as_array().unwrap().iter().any(|b| b.as_str().unwrap().contains("chênh lệch quá 10")), "{r}");
     }
     assert_no_others_numbers("the chair's board", &board(&chair, d.council).await, d.chair);
-    let products = ok(&member, "judge_products", &[]).await;
+    let products = member.ok("judge_products", &[]).await;
     let flagged: Vec<(i64, bool)> = products.as_array().unwrap().iter().map(|p| (p["dossier_id"].as_i64().unwrap(), p["flagged"].as_bool().unwrap())).collect();
     assert!(flagged.contains(&(d.rice, true)) && flagged.contains(&(d.fish, false)), "{products}");
     assert_eq!(workspace(&member, d.rice).await["flagged"], true);
@@ -535,14 +523,14 @@ async fn a_spread_over_the_limit_is_flagged_and_the_chair_asks_named_members_to_
     let reopened = own_sheet(&member, outlier).await;
     assert_eq!((reopened["state"].as_str(), reopened["rescore_reason"].as_str()), (Some("reopened"), Some(reason)));
     assert_eq!(own_sheet(&vice, workspace(&vice, d.rice).await["sheet"]["id"].as_i64().unwrap()).await["state"], "submitted", "only the named member");
-    let mine = ok(&member, "judge_products", &[]).await;
+    let mine = member.ok("judge_products", &[]).await;
     let rice = mine.as_array().unwrap().iter().find(|p| p["dossier_id"] == d.rice).unwrap();
     assert_eq!((rice["sheet_state"].as_str(), rice["rescore_reason"].as_str()), (Some("reopened"), Some(reason)));
     // The member is told, with the reason.
-    let notes = ok(&member, "notifications_list", &[("unread_only", "false")]).await;
+    let notes = member.ok("notifications_list", &[("unread_only", "false")]).await;
     let notice = notes["items"].as_array().unwrap().iter().find(|n| n["kind"] == "sheet.rescore").unwrap_or_else(|| panic!("{notes}"));
     assert!(notice["body_vi"].as_str().unwrap().contains(reason) && notice["title_vi"].as_str().unwrap().contains(&d.rice_name), "{notice}");
-    let notes = ok(&vice, "notifications_list", &[("unread_only", "false")]).await;
+    let notes = vice.ok("notifications_list", &[("unread_only", "false")]).await;
     assert!(!notes["items"].as_array().unwrap().iter().any(|n| n["kind"] == "sheet.rescore"), "{notes}");
     // A reopened sheet does not count: the product waits for it.
     let r = row(&board(&secretary, d.council).await, d.rice);
@@ -554,7 +542,7 @@ async fn a_spread_over_the_limit_is_flagged_and_the_chair_asks_named_members_to_
     let version = ws["sheet"]["version"].as_i64().unwrap();
     let (status, saved) = submit(&member, outlier, version, &answers_for(&ws["form"], 66, &[])).await;
     assert_eq!((status, saved["state"].as_str()), (200, Some("submitted")), "{saved}");
-    let detail = ok(&secretary, "board_sheet", &[("sheet_id", &outlier.to_string())]).await;
+    let detail = secretary.ok("board_sheet", &[("sheet_id", &outlier.to_string())]).await;
     let history: Vec<(String, String, i64, Option<String>)> = detail["history"]
         .as_array()
         .unwrap()
@@ -572,7 +560,7 @@ async fn a_spread_over_the_limit_is_flagged_and_the_chair_asks_named_members_to_
     let versions: Vec<i64> = detail["history"].as_array().unwrap().iter().map(|h| h["version"].as_i64().unwrap()).collect();
     assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
     assert!(detail["history"][1]["actor_label"].as_str().unwrap().contains(CHAIR), "{detail}");
-    let own = ok(&member, "board_sheet", &[("sheet_id", &outlier.to_string())]).await;
+    let own = member.ok("board_sheet", &[("sheet_id", &outlier.to_string())]).await;
     assert_eq!(own["history"], detail["history"], "the member reads their own sheet's history");
     assert_eq!(own_sheet(&member, outlier).await["rescore_reason"], Value::Null, "the reason goes with the new submission");
     let r = row(&board(&secretary, d.council).await, d.rice);
@@ -602,7 +590,7 @@ async fn finalising_needs_quorum_and_no_unresolved_spread_unless_the_chair_recor
     assert!(message.contains(&format!("«{}»: Chưa đủ số thành viên nộp phiếu: 2/3 (cần 3)", d.rice_name)), "{message}");
     assert!(message.contains(&format!("«{}»: Điểm của các thành viên chênh lệch quá 10", d.fish_name)), "{message}");
     let office = server.login_as(OCOP_OFFICE).await;
-    let round = ok(&office, "round_get", &[("id", &d.round.to_string())]).await;
+    let round = office.ok("round_get", &[("id", &d.round.to_string())]).await;
     assert_eq!(round["round"]["state"], "deliberation", "{round}");
     assert_eq!(own_sheet(&chair, chair_rice).await["state"], "submitted", "nothing locked");
 
@@ -612,16 +600,16 @@ async fn finalising_needs_quorum_and_no_unresolved_spread_unless_the_chair_recor
         assert_eq!((status, code(&body)), (409, "conflict"), "{body}");
     }
     let rice_note = "Thành viên vắng có lý do; hội đồng thống nhất chốt với 2 phiếu";
-    ok(&chair, "finalise_note", &[("dossier_id", &d.rice.to_string()), ("note", rice_note)]).await;
+    chair.ok("finalise_note", &[("dossier_id", &d.rice.to_string()), ("note", rice_note)]).await;
     let (status, body) = round_act(&server, d.round, "finalise").await;
     assert_eq!((status, code(&body)), (409, "conflict"), "{body}");
     let message = body["vi"].as_str().unwrap();
     assert!(message.contains(&d.fish_name) && !message.contains(&d.rice_name), "only the fish sauce is left: {message}");
 
     let fish_note = "Hội đồng đã thảo luận, giữ nguyên điểm";
-    ok(&chair, "finalise_note", &[("dossier_id", &d.fish.to_string()), ("note", fish_note)]).await;
+    chair.ok("finalise_note", &[("dossier_id", &d.fish.to_string()), ("note", fish_note)]).await;
     move_round(&server, d.round, "finalise", "finalised").await;
-    let minutes = ok(&chair, "council_minutes", &[("council_id", &d.council.to_string())]).await;
+    let minutes = chair.ok("council_minutes", &[("council_id", &d.council.to_string())]).await;
     let row = |dossier: i64| minutes["rows"].as_array().unwrap().iter().find(|r| r["dossier_id"] == dossier).unwrap().clone();
     let (rice, fish) = (row(d.rice), row(d.fish));
     // (60 + 63) / 2 and (70 + 75 + 85) / 3 = 76.666…, cut to two decimals.
@@ -664,7 +652,7 @@ async fn finalising_computes_the_mean_star_and_outcome_and_locks_the_sheets() {
     assert_eq!(hundredths(&cell(&row(&b, d.rice), d.chair)["total"]), 6000);
     move_round(&server, d.round, "finalise", "finalised").await;
 
-    let minutes = ok(&member, "council_minutes", &[("council_id", &d.council.to_string())]).await;
+    let minutes = member.ok("council_minutes", &[("council_id", &d.council.to_string())]).await;
     let row = |dossier: i64| minutes["rows"].as_array().unwrap().iter().find(|r| r["dossier_id"] == dossier).unwrap().clone();
     let rice = row(d.rice);
     let r = &rice["result"];
@@ -693,7 +681,7 @@ async fn finalising_computes_the_mean_star_and_outcome_and_locks_the_sheets() {
         assert_eq!(s["state"], "locked", "{s}");
         let (status, body) = submit(c, *sheet, s["version"].as_i64().unwrap(), &s["answers"]).await;
         assert_eq!((status, code(&body)), (409, "conflict"), "{body}");
-        let history = ok(c, "board_sheet", &[("sheet_id", &sheet.to_string())]).await["history"].clone();
+        let history = c.ok("board_sheet", &[("sheet_id", &sheet.to_string())]).await["history"].clone();
         assert_eq!(history.as_array().unwrap().last().unwrap()["event"], "lock", "{history}");
     }
     let log = audit(&server, "dossier", d.rice).await;
@@ -713,10 +701,10 @@ async fn a_conflict_keeps_a_member_off_the_product_unless_the_chair_overrides_it
     let early = score(&member, d.rice, 20).await;
     let fish_sheet = workspace(&member, d.fish).await["sheet"].clone();
 
-    let mine = ok(&member, "conflicts_mine", &[]).await;
+    let mine = member.ok("conflicts_mine", &[]).await;
     assert_eq!(mine["producers"].as_array().unwrap().len(), 1, "{mine}");
     let producer = mine["producers"][0]["producer_id"].to_string();
-    ok(&member, "conflict_declare", &[("producer_id", &producer), ("relationship", "family"), ("note", "Em ruột của chủ cơ sở")]).await;
+    member.ok("conflict_declare", &[("producer_id", &producer), ("relationship", "family"), ("note", "Em ruột của chủ cơ sở")]).await;
 
     // Blocked from both products of that producer: no workspace, no save, no submit.
     for dossier in [d.rice, d.fish] {
@@ -731,10 +719,10 @@ async fn a_conflict_keeps_a_member_off_the_product_unless_the_chair_overrides_it
     let (status, body) = submit(&member, fish_id, 0, &answers).await;
     assert_eq!((status, code(&body)), (409, "conflict"), "{body}");
     assert_eq!(own_sheet(&member, fish_id).await["version"], 0);
-    let page = ok(&secretary, "council_get", &[("id", &d.council.to_string())]).await;
+    let page = secretary.ok("council_get", &[("id", &d.council.to_string())]).await;
     let grid_cell = page["grid"].as_array().unwrap().iter().find(|g| g["member_id"] == d.member && g["dossier_id"] == d.rice).unwrap().clone();
     assert_eq!(grid_cell["entitlement"], json!({"kind": "conflicted", "reasons": ["declared"]}));
-    let products = ok(&member, "judge_products", &[]).await;
+    let products = member.ok("judge_products", &[]).await;
     assert!(products.as_array().unwrap().iter().all(|p| p["entitlement"]["kind"] == "conflicted"), "{products}");
 
     // The override is the chair's alone, with a reason, never for the chair's own conflict.
@@ -760,14 +748,14 @@ async fn a_conflict_keeps_a_member_off_the_product_unless_the_chair_overrides_it
     let (status, body) = call(&chair, override_args(d.vice, d.fish, "Không có xung đột")).await;
     assert_eq!((status, code(&body)), (409, "conflict"), "nothing to override: {body}");
 
-    ok(&chair, "conflict_declare", &[("producer_id", &producer), ("relationship", "business"), ("note", "")]).await;
+    chair.ok("conflict_declare", &[("producer_id", &producer), ("relationship", "business"), ("note", "")]).await;
     let (status, body) = call(&chair, override_args(d.chair, d.fish, "Tôi vẫn khách quan")).await;
     assert_eq!((status, code(&body)), (409, "conflict"), "{body}");
     assert!(body["vi"].as_str().unwrap().contains("chính mình"), "{body}");
     let (status, body) = chair.call("sheet_workspace", &[("dossier_id", &d.fish.to_string())]).await;
     assert_eq!((status, code(&body)), (409, "conflict"), "still conflicted: {body}");
-    let declaration = ok(&chair, "conflicts_mine", &[]).await["mine"][0]["id"].to_string();
-    ok(&chair, "conflict_withdraw", &[("id", &declaration)]).await;
+    let declaration = chair.ok("conflicts_mine", &[]).await["mine"][0]["id"].to_string();
+    chair.ok("conflict_withdraw", &[("id", &declaration)]).await;
 
     let reason = "Quan hệ họ hàng xa, hội đồng thiếu chuyên môn về nước mắm";
     let (status, body) = call(&chair, override_args(d.member, d.fish, reason)).await;
@@ -800,7 +788,7 @@ async fn a_conflict_keeps_a_member_off_the_product_unless_the_chair_overrides_it
 
     move_round(&server, d.round, "start_deliberation", "deliberation").await;
     move_round(&server, d.round, "finalise", "finalised").await;
-    let minutes = ok(&secretary, "council_minutes", &[("council_id", &d.council.to_string())]).await;
+    let minutes = secretary.ok("council_minutes", &[("council_id", &d.council.to_string())]).await;
     let row = |dossier: i64| minutes["rows"].as_array().unwrap().iter().find(|r| r["dossier_id"] == dossier).unwrap().clone();
     let rice = row(d.rice);
     assert_eq!((hundredths(&rice["result"]["mean"]), rice["result"]["sheets"].as_i64()), (6500, Some(2)), "{rice}");
@@ -821,7 +809,7 @@ async fn a_conflict_is_detected_from_shared_contact_details() {
     workspace(&member, d.rice).await;
     // The producer gives the member's e-mail as its own (written differently).
     let producer = server.login_as(PRODUCER).await;
-    let p = ok(&producer, "producer_profile", &[]).await;
+    let p = producer.ok("producer_profile", &[]).await;
     let s = |k: &str| p[k].as_str().unwrap_or("").to_string();
     let commune = p["commune_id"].to_string();
     let args = [
@@ -837,12 +825,12 @@ async fn a_conflict_is_detected_from_shared_contact_details() {
         ("email", "GiamKhao3@Demo.BinhChon.vn".to_string()),
     ];
     let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    ok(&producer, "producer_update", &args).await;
+    producer.ok("producer_update", &args).await;
 
     let (status, body) = member.call("sheet_workspace", &[("dossier_id", &d.rice.to_string())]).await;
     assert_eq!((status, code(&body)), (409, "conflict"), "{body}");
     let chair = server.login_as(CHAIR).await;
-    let page = ok(&chair, "council_get", &[("id", &d.council.to_string())]).await;
+    let page = chair.ok("council_get", &[("id", &d.council.to_string())]).await;
     let entitlement = |m: i64| page["grid"].as_array().unwrap().iter().find(|g| g["member_id"] == m && g["dossier_id"] == d.rice).unwrap()["entitlement"].clone();
     assert_eq!(entitlement(d.member), json!({"kind": "conflicted", "reasons": ["same_email"]}));
     assert_eq!(entitlement(d.vice), json!({"kind": "entitled"}));
@@ -854,7 +842,7 @@ async fn the_secretary_enters_a_paper_sheet_for_a_member_on_the_record() {
     let server = TestServer::start().await;
     let d = demo(&server).await;
     let (chair, member, secretary) = (server.login_as(CHAIR).await, server.login_as(MEMBER).await, server.login_as(SECRETARY).await);
-    let detail = ok(&secretary, "paper_sheet", &[("member_id", &d.member.to_string()), ("dossier_id", &d.fish.to_string())]).await;
+    let detail = secretary.ok("paper_sheet", &[("member_id", &d.member.to_string()), ("dossier_id", &d.fish.to_string())]).await;
     assert_eq!((detail["sheet"]["id"].as_i64(), detail["sheet"]["version"].as_i64()), (Some(0), Some(0)));
     let answers = answers_for(&detail["form"], 68, &[]);
     let body = |version: i64, submit: bool| json!({"member_id": d.member, "dossier_id": d.fish, "version": version, "answers": answers, "notes": {}, "submit": submit});
@@ -869,7 +857,7 @@ async fn the_secretary_enters_a_paper_sheet_for_a_member_on_the_record() {
     let (status, out) = secretary.call_json("paper_save", json!({"member_id": d.secretary, "dossier_id": d.fish, "version": 0, "answers": answers, "notes": {}, "submit": true})).await;
     assert!((400..500).contains(&status), "the secretary does not score: {out}");
 
-    let saved = ok_json(&secretary, "paper_save", body(0, true)).await;
+    let saved = secretary.ok_json("paper_save", body(0, true)).await;
     assert_eq!((saved["state"].as_str(), hundredths(&saved["total"])), (Some("submitted"), 6800), "{saved}");
     let sheet = saved["sheet_id"].as_i64().unwrap();
     let mine = own_sheet(&member, sheet).await;
@@ -886,7 +874,7 @@ async fn the_secretary_enters_a_paper_sheet_for_a_member_on_the_record() {
     let entry = log.iter().find(|e| e["action"] == "sheet.paper_submit").unwrap_or_else(|| panic!("{log:?}"));
     assert!(entry["actor_label"].as_str().unwrap().contains(SECRETARY), "audited under the secretary: {entry}");
     assert!(!log.iter().any(|e| e["actor_label"].as_str().unwrap_or("").contains(MEMBER)), "{log:?}");
-    let history = ok(&secretary, "board_sheet", &[("sheet_id", &sheet.to_string())]).await["history"].clone();
+    let history = secretary.ok("board_sheet", &[("sheet_id", &sheet.to_string())]).await["history"].clone();
     assert_eq!(history[0]["event"], "sheet.paper_submit");
     assert!(history[0]["actor_label"].as_str().unwrap().contains(SECRETARY), "{history}");
 }
@@ -994,4 +982,91 @@ async fn paper_sheets_come_back_as_a_workbook_and_a_bad_cell_is_named() {
     // Not a workbook at all.
     let (status, body) = secretary.upload(&import, "phieu.xlsx", b"not a workbook".to_vec()).await;
     assert_eq!((status, body["field"].as_str()), (400, Some("file")), "{body}");
+}
+
+/// Reads the first worksheet of a downloaded workbook.
+async fn workbook(c: &Client, path: &str) -> (String, calamine::Range<Data>) {
+    let res = c.get(path).await;
+    assert_eq!(res.status(), 200, "{path}");
+    let disposition = res.headers().get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("a workbook office software opens");
+    let name = wb.sheet_names()[0].clone();
+    (disposition, wb.worksheet_range(&name).expect("first sheet"))
+}
+
+/// The data rows of an export (from row 5), as text, until the first empty first cell.
+fn data_rows(range: &calamine::Range<Data>, cols: u32) -> Vec<Vec<String>> {
+    (4..range.height() as u32)
+        .map(|r| (0..cols).map(|c| text(range, r, c)).collect::<Vec<_>>())
+        .take_while(|row| !row[0].is_empty())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_finalised_rounds_exports_read_back_with_their_numbers_and_vietnamese_text() {
+    let server = TestServer::start().await;
+    let d = demo(&server).await;
+    let (chair, vice, member) = (server.login_as(CHAIR).await, server.login_as(VICE).await, server.login_as(MEMBER).await);
+    // Rice: 72 + 74 + 76 → 74.00, the 4★ band: the district sends it up to the province.
+    // Fish sauce: 60 + 62 + 66 → 62.66, 3★, recognised by the district.
+    for (c, rice, fish) in [(&chair, 72, 60), (&vice, 74, 62), (&member, 76, 66)] {
+        score(c, d.rice, rice).await;
+        score(c, d.fish, fish).await;
+    }
+    let office = server.login_as(OCOP_OFFICE).await;
+    let summary_path = format!("/files/rounds/{}/export/summary.xlsx", d.round);
+    // Before the results are final there is nothing to export.
+    let res = office.get(&summary_path).await;
+    assert_eq!(res.status(), 409);
+    assert!(res.text().await.unwrap().contains("chốt"), "the refusal says what to do");
+    move_round(&server, d.round, "start_deliberation", "deliberation").await;
+    move_round(&server, d.round, "finalise", "finalised").await;
+
+    // Only the round's office: judges, the other programme's office and producers are refused.
+    for login in [CHAIR, SECRETARY, SPCNNTTB_OFFICE, PRODUCER] {
+        let c = server.login_as(login).await;
+        for kind in ["summary", "detail", "nominations"] {
+            let res = c.get(&format!("/files/rounds/{}/export/{kind}.xlsx", d.round)).await;
+            assert!(matches!(res.status().as_u16(), 403 | 404), "{login} {kind}: {}", res.status());
+        }
+    }
+    assert_eq!(office.get(&format!("/files/rounds/{}/export/other.xlsx", d.round)).await.status(), 404);
+
+    // The summary: highest mean first, statistics, stars, outcome and each member's total.
+    let (disposition, s) = workbook(&office, &summary_path).await;
+    assert!(disposition.contains(&format!("tong-hop-ket-qua-dot-{}.xlsx", d.round)), "{disposition}");
+    assert!(text(&s, 0, 0).starts_with("Bảng tổng hợp kết quả chấm điểm — "), "{}", text(&s, 0, 0));
+    assert!(text(&s, 1, 0).contains("Đánh giá, phân hạng sản phẩm OCOP"), "{}", text(&s, 1, 0));
+    let headers: Vec<String> = (0..18).map(|c| text(&s, 3, c)).collect();
+    assert_eq!(&headers[..8], ["STT", "Mã hồ sơ", "Tên sản phẩm", "Chủ thể", "Nhóm sản phẩm", "Hội đồng", "Số phiếu tính điểm", "Điểm trung bình"]);
+    assert!(headers[15].contains("(Chủ tịch"), "member columns follow, chair first: {headers:?}");
+    let rows = data_rows(&s, 18);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!((rows[0][2].as_str(), rows[0][1].as_str()), (d.rice_name.as_str(), d.rice.to_string().as_str()));
+    assert_eq!(rows[0][6..=13], ["3", "74", "74", "72", "76", "4", "1.63", "4★"]);
+    assert_eq!(rows[0][15..18], ["72", "74", "76"]);
+    assert_eq!((rows[1][2].as_str(), rows[1][7].as_str(), rows[1][13].as_str()), (d.fish_name.as_str(), "62.66", "3★"));
+    assert_eq!(rows[1][14], "Công nhận");
+    assert_eq!(rows[1][15..18], ["60", "62", "66"]);
+
+    // The details: one row per product, member and criterion, with the option's wording.
+    let (_, detail) = workbook(&office, &format!("/files/rounds/{}/export/detail.xlsx", d.round)).await;
+    let rows = data_rows(&detail, 10);
+    let ws = workspace(&chair, d.rice).await;
+    let per_sheet = criteria(&ws["form"]).len();
+    assert_eq!(rows.len(), 2 * 3 * per_sheet, "2 products × 3 members × {per_sheet} criteria");
+    let chair_rice: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == d.rice.to_string() && r[3] == "Chủ tịch").collect();
+    assert_eq!(chair_rice.len(), per_sheet);
+    let sum: f64 = chair_rice.iter().map(|r| r[7].parse::<f64>().unwrap_or(0.0)).sum();
+    assert!((sum - 72.0).abs() < 1e-9, "the chair's criteria add up to their total: {sum}");
+    assert!(chair_rice.iter().all(|r| !r[5].is_empty() && !r[6].is_empty()), "criterion and chosen option named: {chair_rice:?}");
+
+    // The nomination list: only the rice goes up, to the province, with its producer's details.
+    let (_, nominations) = workbook(&office, &format!("/files/rounds/{}/export/nominations.xlsx", d.round)).await;
+    let rows = data_rows(&nominations, 12);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!((rows[0][1].as_str(), rows[0][9].as_str(), rows[0][10].as_str()), (d.rice_name.as_str(), "74", "4★"));
+    assert_eq!(rows[0][11], "Đề nghị cấp tỉnh đánh giá, công nhận");
+    assert!(!rows[0][3].is_empty() && !rows[0][7].is_empty(), "producer and commune: {:?}", rows[0]);
 }

@@ -217,12 +217,34 @@ pub fn RoundPage() -> impl IntoView {
                         let round_id = r.round.id;
                         // Once the results are final no council can be added.
                         let settled = matches!(r.round.state, RoundState::Finalised | RoundState::Published | RoundState::Archived);
-                        view! { <RoundScreen detail=r on_change=on_change/> <CouncilsSection round_id=round_id settled=settled councils=councils/> }.into_any()
+                        view! {
+                            <RoundScreen detail=r on_change=on_change/>
+                            {settled.then(|| view! { <ExportsSection round_id=round_id/> })}
+                            <CouncilsSection round_id=round_id settled=settled councils=councils/>
+                        }.into_any()
                     }
                     (Err(e), _) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Transition>
+    }
+}
+
+/// A finalised round's results as workbooks (plain downloads, built by the server).
+#[component]
+fn ExportsSection(round_id: i64) -> impl IntoView {
+    let link = move |kind: &'static str| format!("/files/rounds/{round_id}/export/{kind}.xlsx");
+    view! {
+        <section class="panel" id="round-exports">
+            <h2>{tr!("Tải bảng kết quả (Excel)", "Download the results (Excel)")}</h2>
+            <ul class="downloads">
+                <li><a href=link("summary") rel="external" download id="export-summary">{tr!("Bảng tổng hợp kết quả chấm điểm", "Score summary")}</a>
+                    <span class="muted">{tr!(" — mỗi sản phẩm một dòng: điểm trung bình, hạng sao, kết quả, tổng điểm của từng thành viên", " — a row per product: mean, stars, outcome, each member's total")}</span></li>
+                <li><a href=link("detail") rel="external" download id="export-detail">{tr!("Bảng điểm chi tiết", "Detailed scores")}</a>
+                    <span class="muted">{tr!(" — từng thành viên, từng tiêu chí", " — per member, per criterion")}</span></li>
+                <li><a href=link("nominations") rel="external" download id="export-nominations">{tr!("Danh sách trích ngang sản phẩm đề nghị cấp trên", "Nomination list for the next level")}</a></li>
+            </ul>
+        </section>
     }
 }
 
