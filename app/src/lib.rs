@@ -120,6 +120,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/office/rounds") view=RoundsPage ssr=SsrMode::Async/>
                     <Route path=path!("/office/rounds/:id") view=RoundPage ssr=SsrMode::Async/>
                     <Route path=path!("/office/dossiers") view=IntakePage ssr=SsrMode::Async/>
+                    <Route path=path!("/office/statistics") view=OfficeStatsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/statistics") view=PublicStatsPage ssr=SsrMode::Async/>
                     <Route path=path!("/commune/dossiers") view=CommuneDossiersPage ssr=SsrMode::Async/>
                     <Route path=path!("/rulesets") view=RuleSetsPage ssr=SsrMode::Async/>
                     <Route path=path!("/rulesets/:id") view=RuleSetPage ssr=SsrMode::Async/>

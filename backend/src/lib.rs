@@ -24,6 +24,7 @@ pub mod form_files;
 pub mod rulesets;
 pub mod scoring;
 pub mod seed;
+pub mod stats;
 pub mod units;
 pub mod validate;
 

@@ -1069,4 +1069,22 @@ async fn a_finalised_rounds_exports_read_back_with_their_numbers_and_vietnamese_
     assert_eq!((rows[0][1].as_str(), rows[0][9].as_str(), rows[0][10].as_str()), (d.rice_name.as_str(), "74", "4★"));
     assert_eq!(rows[0][11], "Đề nghị cấp tỉnh đánh giá, công nhận");
     assert!(!rows[0][3].is_empty() && !rows[0][7].is_empty(), "producer and commune: {:?}", rows[0]);
+
+    // Statistics: the office counts its finalised round; the public sees nothing until it is published.
+    let stats = office.ok("stats_office", &[]).await;
+    let year = stats["by_year"].as_array().unwrap().iter().find(|r| r["programme"] == "ocop").unwrap_or_else(|| panic!("{stats}")).clone();
+    assert_eq!((year["evaluated"].as_i64(), year["recognised"].as_i64(), year["forwarded"].as_i64()), (Some(2), Some(1), Some(1)), "{year}");
+    let stars: Vec<(i64, i64)> = stats["by_stars"].as_array().unwrap().iter().map(|c| (c["evaluated"].as_i64().unwrap(), c["recognised"].as_i64().unwrap())).collect();
+    assert_eq!(stars, [(0, 0), (0, 0), (1, 1), (1, 0), (0, 0)], "the fish sauce 3★ recognised, the rice 4★ sent up");
+    let (status, body) = server.login_as(PRODUCER).await.call("stats_office", &[]).await;
+    assert_eq!(status, 403, "{body}");
+    let anonymous = server.client();
+    let before = anonymous.ok("stats_public", &[]).await;
+    assert!(before["by_year"].as_array().unwrap().is_empty(), "not published yet: {before}");
+    move_round(&server, d.round, "publish", "published").await;
+    let after = anonymous.ok("stats_public", &[("programme", "ocop")]).await;
+    assert_eq!(after["by_year"][0]["recognised"], 1, "{after}");
+    assert!(!after.to_string().contains("7400") && !after.to_string().contains("mean"), "counts only: {after}");
+    let (status, body) = anonymous.call("stats_public", &[("programme", "khac")]).await;
+    assert_eq!((status, code(&body)), (400, "invalid"), "{body}");
 }

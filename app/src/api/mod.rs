@@ -11,3 +11,4 @@ pub mod products;
 pub mod rounds;
 pub mod rulesets;
 pub mod scoring;
+pub mod stats;

@@ -102,6 +102,7 @@ fn nav_items(user: &UserView) -> Vec<NavItem> {
     if user.has(Role::OcopOffice) || user.has(Role::SpcnnttbOffice) {
         items.push(NavItem { href: "/office/rounds", vi: "Đợt", en: "Rounds" });
         items.push(NavItem { href: "/office/dossiers", vi: "Tiếp nhận hồ sơ", en: "Intake" });
+        items.push(NavItem { href: "/office/statistics", vi: "Thống kê", en: "Statistics" });
     }
     if user.has(Role::Judge) {
         items.push(NavItem { href: "/judge", vi: "Chấm điểm", en: "Scoring" });
@@ -129,6 +130,7 @@ fn Nav(user: Option<UserView>, unread: i64) -> impl IntoView {
             <nav class="site-nav" aria-label=move || lang.get().pick("Điều hướng chính", "Main navigation")>
                 <A href="/login">{tr!("Đăng nhập", "Log in")}</A>
                 <A href="/signup">{tr!("Đăng ký chủ thể", "Producer sign-up")}</A>
+                <A href="/statistics">{tr!("Thống kê", "Figures")}</A>
             </nav>
         }
         .into_any(),

@@ -1,4 +1,5 @@
 pub mod browser_value;
+pub mod charts;
 pub mod forms;
 pub mod layout;
 pub mod pager;

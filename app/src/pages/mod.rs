@@ -18,6 +18,7 @@ mod products;
 pub mod status;
 mod rulesets;
 mod signup;
+mod stats;
 
 pub use account::AccountPage;
 pub use admin_audit::AdminAuditPage;
@@ -38,3 +39,4 @@ pub use producer::ProducerProfilePage;
 pub use products::{ProductEditPage, ProductsPage};
 pub use rulesets::{FormPage, RuleSetPage, RuleSetsPage};
 pub use signup::SignupPage;
+pub use stats::{OfficeStatsPage, PublicStatsPage};
