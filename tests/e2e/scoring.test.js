@@ -156,6 +156,25 @@ test('three judges score, the spread is flagged, the outlier re-scores, the offi
   const minutes = await office.textContent('article.minutes');
   assert.match(minutes, /BIÊN BẢN HỌP HỘI ĐỒNG/);
   assert.match(minutes, /Gạo hữu cơ/);
+
+  // The final results download as workbooks from the round's page.
+  await open(office, `/office/rounds/${roundLink}`);
+  for (const kind of ['summary', 'detail', 'nominations']) {
+    const href = await office.getAttribute(`#export-${kind}`, 'href');
+    const res = await office.request.get(`${s.server.base}${href}`);
+    assert.equal(res.status(), 200, kind);
+    assert.match(res.headers()['content-type'], /spreadsheetml/);
+    assert.equal((await res.body()).subarray(0, 2).toString(), 'PK', `${kind} is a zip-based workbook`);
+  }
+  // The office's statistics count the finalised round, on a phone too.
+  const stats = await newPage(s.browser, PHONE);
+  await login(stats, s.server.base, 'ocop@demo.binhchon.vn');
+  await open(stats, '/office/statistics');
+  await stats.waitForSelector('#stats-year-table tr[data-programme=ocop]');
+  assert.ok(await stats.locator('#chart-years rect').count() >= 2, 'a bar chart is drawn');
+  const overflow = await stats.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the statistics are ${overflow}px wider than a 360-px phone`);
+  assert.deepEqual(stats.errors, []);
   for (const p of [j1, j2, j3, office]) {
     // The refused stale save (409) and the deliberate offline moment are expected.
     assert.deepEqual(p.errors.filter((e) => !/409|Conflict|status of 4|ERR_INTERNET_DISCONNECTED/.test(e)), [], 'no script errors');
