@@ -6,7 +6,6 @@ import { newPage, waitHydrated, login, suite, PHONE } from './helpers.js';
 
 const s = suite();
 
-
 test('the page hydrates: live password hint and language switch work without a reload', async () => {
   const page = await newPage(s.browser);
   await page.goto(`${s.server.base}/signup`);
@@ -95,5 +94,22 @@ test('a wrong password shows the error summary, linked to the field', async () =
   assert.match(await page.textContent('.error-summary'), /không đúng/);
   assert.equal(await page.getAttribute('.error-summary a', 'href'), '#password');
   assert.equal(await page.getAttribute('#password', 'aria-invalid'), 'true');
+  await page.context().close();
+});
+
+test('the public statistics open without logging in, on a phone, and the filters work', async () => {
+  const page = await newPage(s.browser, PHONE);
+  await page.goto(`${s.server.base}/`);
+  await waitHydrated(page);
+  await page.click('nav a[href="/statistics"]');
+  await page.waitForSelector('#stats-filters');
+  // Either the published rounds' counts or a plain "nothing yet".
+  await page.waitForSelector('#stats-year-table, #stats-empty');
+  await page.selectOption('#stats-programme', 'spcnnttb');
+  await page.waitForFunction(() => !document.querySelector('#stats-year-table tr[data-programme=ocop]'));
+  await page.waitForSelector('#stats-year-table, #stats-empty');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than a 360-px phone`);
+  assert.deepEqual(page.errors, []);
   await page.context().close();
 });
