@@ -115,11 +115,18 @@ async fn report(db: &Db, user: &CurrentUser, round_id: i64) -> Result<Report> {
 /// The workbook `kind` of a finalised round, with its file name.
 pub async fn round_export(db: &Db, user: &CurrentUser, round_id: i64, kind: RoundExport) -> Result<(String, Vec<u8>)> {
     let r = report(db, user, round_id).await?;
+    // The producers' details first: the workbook is then written without awaiting.
+    let mut profiles = HashMap::new();
+    if kind == RoundExport::Nominations {
+        for p in r.rows.iter().filter(|p| p.result.result.outcome.forward.is_some()) {
+            profiles.insert(p.product.producer_id, producers::load(db, p.product.producer_id).await?);
+        }
+    }
     let mut wb = Workbook::new();
     match kind {
         RoundExport::Summary => summary(&mut wb, &r)?,
         RoundExport::Detail => detail(&mut wb, &r)?,
-        RoundExport::Nominations => nominations(db, &mut wb, &r).await?,
+        RoundExport::Nominations => nominations(&mut wb, &r, &profiles)?,
     }
     let bytes = wb.save_to_buffer().map_err(xlsx_err)?;
     Ok((format!("{}-dot-{}.xlsx", kind.file_stem(), r.round.id), bytes))
@@ -312,7 +319,7 @@ fn detail(wb: &mut Workbook, r: &Report) -> Result<()> {
     Ok(())
 }
 
-async fn nominations(db: &Db, wb: &mut Workbook, r: &Report) -> Result<()> {
+fn nominations(wb: &mut Workbook, r: &Report, profiles: &HashMap<i64, producers::Profile>) -> Result<()> {
     let f = formats();
     let ws = wb.add_worksheet();
     ws.set_name("Danh sách trích ngang").map_err(xlsx_err)?;
@@ -335,7 +342,7 @@ async fn nominations(db: &Db, wb: &mut Workbook, r: &Report) -> Result<()> {
     for p in &r.rows {
         let Some(fw) = p.result.result.outcome.forward else { continue };
         n += 1;
-        let profile = producers::load(db, p.product.producer_id).await?;
+        let Some(profile) = profiles.get(&p.product.producer_id) else { continue };
         ws.write_number(row, 0, f64::from(n)).map_err(xlsx_err)?;
         ws.write_string_with_format(row, 1, &p.product.product_name, &f.wrap).map_err(xlsx_err)?;
         ws.write_string_with_format(row, 2, &p.group_name, &f.wrap).map_err(xlsx_err)?;
