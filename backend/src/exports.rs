@@ -12,7 +12,7 @@ use domain::{
     form::Scale,
     points::Points,
     sheet::{self, Answer},
-    workflow::RoundState,
+    workflow::round::RoundState,
 };
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
 

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use domain::{access::Programme, workflow::RoundState};
+use domain::{access::Programme, workflow::round::RoundState};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 

@@ -246,8 +246,7 @@ async fn outsider_judge(server: &TestServer) -> Client {
     let admin = server.login_as(ADMIN).await;
     let units = admin.ok("admin_units", &[]).await;
     let binh_son = units.as_array().unwrap().iter().find(|u| u["name"] == "Huyện Bình Sơn").expect("Bình Sơn")["id"].to_string();
-    let created = ok(
-        &admin,
+    let created = admin.ok(
         "admin_create_user",
         &[("full_name", "Lê Văn Ngoài"), ("email", "ngoai@example.vn"), ("phone", ""), ("role", "judge"), ("unit_id", &binh_son)],
     )
@@ -1056,7 +1055,7 @@ async fn a_finalised_rounds_exports_read_back_with_their_numbers_and_vietnamese_
     let ws = workspace(&chair, d.rice).await;
     let per_sheet = criteria(&ws["form"]).len();
     assert_eq!(rows.len(), 2 * 3 * per_sheet, "2 products × 3 members × {per_sheet} criteria");
-    let chair_rice: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == d.rice.to_string() && r[3] == "Chủ tịch").collect();
+    let chair_rice: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == d.rice.to_string() && r[3] == "Chủ tịch hội đồng").collect();
     assert_eq!(chair_rice.len(), per_sheet);
     let sum: f64 = chair_rice.iter().map(|r| r[7].parse::<f64>().unwrap_or(0.0)).sum();
     assert!((sum - 72.0).abs() < 1e-9, "the chair's criteria add up to their total: {sum}");
