@@ -163,6 +163,9 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { name: "council_remind", args: &[("council_id", "987654")], access: Access::LoggedIn },
     Endpoint { name: "council_comment", args: &[("dossier_id", "987654"), ("body", "")], access: Access::LoggedIn },
     Endpoint { name: "council_minutes", args: &[("council_id", "987654")], access: Access::LoggedIn },
+    // Statistics: the offices' own rounds; published rounds for anyone.
+    Endpoint { name: "stats_office", args: &[], access: OFFICES },
+    Endpoint { name: "stats_public", args: &[], access: Access::Public },
     Endpoint { name: "logout", args: &[], access: Access::Public },
 ];
 
