@@ -80,7 +80,8 @@ test('the office forms a council, a judge declares a conflict, the chair lets th
 
   // An existing judge as chair, another as member.
   const addMember = async (login, role, fullName = '') => {
-    await office.click('#members .add-member summary');
+    // The form stays open after an addition, for the next one: open it only if it is closed.
+    await office.evaluate(() => { document.querySelector('#members .add-member').open = true; });
     await office.fill('#login', login);
     await office.fill('#full_name', fullName);
     await office.selectOption('#role', role);
