@@ -33,8 +33,9 @@ const DEMO_PASSWORD: &str = "binhchon-demo";
 const OCOP_OFFICE: &str = "ocop@demo.binhchon.vn";
 const PRODUCER: &str = "chuthe@demo.binhchon.vn";
 const ADMIN: &str = "admin@demo.binhchon.vn";
-/// The rule set and a leaf product group of it that has a score form (the illustrative QĐ 148 form).
-const RULE_SET: &str = "ocop-qd148-2023@1";
+/// The rule set (the round takes its newest published version) and a leaf product group of it
+/// that has a score form (the illustrative QĐ 148 form).
+const RULE_SET: &str = "ocop-qd148-2023";
 const PRODUCT_GROUP: &str = "I.1.a";
 /// The judges' own password once they have replaced the temporary one.
 const JUDGE_PASSWORD: &str = "mat khau giam khao do tai";
@@ -471,13 +472,19 @@ async fn set_up(base: &str, s: &Settings, tag: &str) -> Result<(Vec<Seat>, Vec<S
         .and_then(|u| u.iter().find(|u| u["level"] == "district"))
         .ok_or("round_options: no district")?;
     let district = int(&district["id"], "district id")?.to_string();
+    // The newest published version of the rule set (the new-round form offers the versions).
+    let rule_set_id = options["rule_sets"]
+        .as_array()
+        .and_then(|v| v.iter().filter(|r| r["code"] == RULE_SET).max_by_key(|r| r["version"].as_i64().unwrap_or(0)))
+        .ok_or("round_options: no published version of the rule set")?;
+    let rule_set_id = int(&rule_set_id["id"], "rule set id")?.to_string();
     let year = vn_day(0)[..4].to_string();
     let round = office
         .call(
             "round_create",
             &[
                 ("programme", "ocop"),
-                ("rule_set", RULE_SET),
+                ("rule_set_id", &rule_set_id),
                 ("name", "Đánh giá, phân hạng sản phẩm OCOP — đợt đo tải lưu tự động"),
                 ("unit_id", &district),
                 ("year", &year),
