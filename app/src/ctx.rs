@@ -67,3 +67,15 @@ pub fn wire<T: serde::Serialize, U: serde::de::DeserializeOwned>(value: T) -> Ap
 pub fn caller() -> AppResult<(CurrentUser, RequestMeta, AppState)> {
     Ok((require_user()?, request_meta(), state()?))
 }
+
+/// The site's address as people reach it, for links printed on paper (the certificate's QR):
+/// `PUBLIC_URL` when set, otherwise the scheme-less host the request came to, as http.
+pub fn public_origin() -> String {
+    if let Some(url) = state().ok().and_then(|s| s.config.public_url.clone()) {
+        return url;
+    }
+    let host = parts()
+        .and_then(|p| p.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_string))
+        .unwrap_or_else(|| "127.0.0.1:3000".into());
+    format!("http://{host}")
+}

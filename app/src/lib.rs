@@ -122,6 +122,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/office/dossiers") view=IntakePage ssr=SsrMode::Async/>
                     <Route path=path!("/office/statistics") view=OfficeStatsPage ssr=SsrMode::Async/>
                     <Route path=path!("/statistics") view=PublicStatsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/office/rounds/:id/nomination") view=NominationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/office/rounds/:id/nomination/letter") view=NominationLetterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/office/nominations") view=NominationInboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/commune/dossiers") view=CommuneDossiersPage ssr=SsrMode::Async/>
                     <Route path=path!("/rulesets") view=RuleSetsPage ssr=SsrMode::Async/>
                     <Route path=path!("/rulesets/:id") view=RuleSetPage ssr=SsrMode::Async/>
@@ -134,6 +137,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/councils/:id/minutes") view=MinutesPage ssr=SsrMode::Async/>
                     <Route path=path!("/councils/:id/paper/:member/:dossier") view=PaperSheetPage ssr=SsrMode::Async/>
                     <Route path=path!("/sheets/:id") view=BoardSheetPage ssr=SsrMode::Async/>
+                    <Route path=path!("/office/decisions/:id") view=DecisionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/office/certificates") view=OfficeCertificatesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/producer/certificates") view=ProducerCertificatesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/results") view=PublicResultsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/results/:id") view=RoundResultsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/catalogue") view=CataloguePage ssr=SsrMode::Async/>
+                    <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verify/:code") view=VerifyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verify/:code/print") view=CertificatePrintPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -48,6 +48,9 @@ pub struct Config {
     pub max_file_bytes: u64,
     /// Largest total of one dossier's files (`MAX_DOSSIER_MB`, default 200).
     pub max_dossier_bytes: u64,
+    /// Largest nomination package (ZIP) an office may upload (`MAX_PACKAGE_MB`, default 200); its
+    /// entries may unpack to at most four times this in total (a zip bomb is refused).
+    pub max_package_bytes: u64,
     pub log_json: bool,
 }
 
@@ -118,6 +121,7 @@ impl Config {
             max_request_bytes: parse("MAX_REQUEST_BYTES", 2 * 1024 * 1024)?,
             max_file_bytes: parse::<u64>("MAX_FILE_MB", 20)?.saturating_mul(1024 * 1024),
             max_dossier_bytes: parse::<u64>("MAX_DOSSIER_MB", 200)?.saturating_mul(1024 * 1024),
+            max_package_bytes: parse::<u64>("MAX_PACKAGE_MB", 200)?.saturating_mul(1024 * 1024),
             log_json: flag("LOG_JSON", false)?,
         })
     }

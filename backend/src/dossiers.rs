@@ -164,6 +164,8 @@ pub struct NewDossier {
     pub previous_certificate: String,
     /// The product group in the round's rule set; empty: the product's own, when the rule set has it.
     pub group_code: String,
+    /// A re-evaluation started from a certificate (`results::start_reevaluation`) names it.
+    pub certificate_id: Option<i64>,
 }
 
 /// A producer starts a dossier for one of its products in a round that is open for filing.
@@ -212,7 +214,7 @@ pub async fn create(db: &Db, user: &CurrentUser, meta: &RequestMeta, input: &New
     let mut tx = db.begin().await?;
     let inserted = sqlx::query(
         "INSERT INTO dossiers (round_id, product_id, producer_id, state, group_code, registration_type, previous_certificate, \
-         version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id",
+         version, created_at, updated_at, certificate_id) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8, $9) RETURNING id",
     )
     .bind(round.id)
     .bind(product.id)
@@ -222,6 +224,7 @@ pub async fn create(db: &Db, user: &CurrentUser, meta: &RequestMeta, input: &New
     .bind(rt.code())
     .bind(&prev)
     .bind(&now)
+    .bind(input.certificate_id)
     .fetch_one(&mut *tx)
     .await;
     let id: i64 = match inserted {
@@ -244,7 +247,7 @@ pub async fn create(db: &Db, user: &CurrentUser, meta: &RequestMeta, input: &New
         "dossier",
         Some(&id.to_string()),
         None,
-        Some(json!({"round_id": round.id, "product_id": product.id, "group_code": group, "registration_type": rt.code(), "previous_certificate": prev})),
+        Some(json!({"round_id": round.id, "product_id": product.id, "group_code": group, "registration_type": rt.code(), "previous_certificate": prev, "certificate_id": input.certificate_id})),
     )
     .await?;
     event(&mut tx, id, &actor, "create", None, Some(DossierState::Draft), None).await?;

@@ -352,6 +352,14 @@ pub async fn act(db: &Db, user: &CurrentUser, meta: &RequestMeta, id: i64, actio
         .ok_or_else(|| Error::invalid("action", "Thao tác không hợp lệ.", "Unknown action."))?;
     let role = rules::office_role(round.programme);
     let to = wf::transition(round.state, action, role, round.programme).map_err(|e| Error::conflict(e.to_string(), e.message_en()))?;
+    if action == RoundAction::Publish {
+        // Results become official only with the signed recognition decision (results::sign),
+        // which publishes the round in the same transaction as the certificates.
+        return Err(Error::conflict(
+            "Kết quả được công bố khi quyết định công nhận đã ký được nhập (số, ngày, người ký). Hãy lập và ký quyết định công nhận.",
+            "Results are published when the signed recognition decision is entered (number, date, signatory). Draft and sign the recognition decision.",
+        ));
+    }
     if action == RoundAction::OpenScoring {
         crate::scoring::check_ready_to_score(db, &round).await?;
     }

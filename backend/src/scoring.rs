@@ -1263,10 +1263,17 @@ pub async fn minutes(db: &Db, user: &CurrentUser, council_id: i64) -> Result<Min
     if matches!(standing, Standing::Member(MemberRole::Support)) {
         return Err(Error::Forbidden);
     }
+    minutes_of(db, &c).await
+}
+
+/// The minutes of a council, for a caller already allowed to read them (its office, its
+/// members, or the next level's office that received the round's nomination).
+pub async fn minutes_of(db: &Db, c: &councils::CouncilFull) -> Result<Minutes> {
+    let council_id = c.council.id;
     if !matches!(c.round.state, RoundState::Finalised | RoundState::Published | RoundState::Archived) {
         return Err(Error::conflict("Biên bản có khi kết quả của đợt đã được chốt.", "The minutes exist once the round's results are final."));
     }
-    let products = councils::products(db, &c).await?;
+    let products = councils::products(db, c).await?;
     let sheets = sheets_of_council(db, council_id).await?;
     let stored = results_of_round(db, c.round.id).await?;
     let mut rows = Vec::new();

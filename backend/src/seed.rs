@@ -488,3 +488,209 @@ pub async fn load_demo_scoring(db: &Db, data_dir: &std::path::Path) -> Result<bo
     tx.commit().await?;
     Ok(true)
 }
+
+/// Answers worth exactly `total` points on an options-only form: every criterion at its best
+/// option, then criteria without a mandatory minimum lowered first (the demo's sheets).
+fn demo_answers(form: &domain::form::ScoreForm, total: i64) -> domain::sheet::Answers {
+    use domain::{form::Scale, sheet::{Answer, Answers}};
+    let mut cs: Vec<(String, Vec<i64>, bool)> = Vec::new();
+    for part in &form.parts {
+        for group in &part.groups {
+            for c in &group.criteria {
+                if let Scale::Options(options) = &c.scale {
+                    cs.push((c.code.clone(), options.iter().map(|o| o.points.hundredths()).collect(), !c.mandatory.is_empty()));
+                }
+            }
+        }
+    }
+    let mut chosen: Vec<usize> = cs.iter().map(|(_, p, _)| (0..p.len()).max_by_key(|i| p[*i]).unwrap_or(0)).collect();
+    let mut deficit = cs.iter().zip(&chosen).map(|((_, p, _), i)| p[*i]).sum::<i64>() - total * 100;
+    for mandatory in [false, true] {
+        for (at, (_, points, m)) in cs.iter().enumerate() {
+            if *m != mandatory || deficit <= 0 {
+                continue;
+            }
+            let current = points[chosen[at]];
+            if let Some((i, p)) = points.iter().enumerate().filter(|(_, p)| current - **p <= deficit).min_by_key(|(_, p)| **p) {
+                deficit -= current - p;
+                chosen[at] = i;
+            }
+        }
+    }
+    let mut answers = Answers::new();
+    for ((code, _, _), i) in cs.iter().zip(chosen) {
+        answers.set(code.clone(), Answer::Option(i));
+    }
+    answers
+}
+
+/// A round of two years ago, scored, finalised and recognised by a signed decision, so the public
+/// site (results, catalogue, verification) shows something after `make run`. It belongs to the
+/// second demo producer (Cơ sở nước mắm Bình Thuận, `nuocmam@demo.binhchon.vn`) and its own
+/// council of three demo judges, so the other demo rounds and their accounts are untouched.
+pub async fn load_demo_results(db: &Db, data_dir: &std::path::Path) -> Result<bool> {
+    const NAME: &str = "demo-results";
+    const VERSION: &str = "1";
+    if already_loaded(db, NAME, VERSION).await? {
+        return Ok(false);
+    }
+    let meta = auth::RequestMeta::default();
+    let producer = demo_user(db, "nuocmam@demo.binhchon.vn").await?;
+    let ocop = demo_user(db, "ocop@demo.binhchon.vn").await?;
+    let profile = crate::producers::own_profile(db, &producer).await?;
+    crate::producers::update_profile(
+        db,
+        &producer,
+        &meta,
+        &crate::producers::ProfileInput {
+            name: profile.name.clone(),
+            producer_type: profile.producer_type.code().into(),
+            registration_no: "34A8005678".into(),
+            tax_code: String::new(),
+            representative: "Trần Văn Lộc".into(),
+            representative_title: "Chủ hộ kinh doanh".into(),
+            address: "Thôn Thanh Thủy".into(),
+            commune_id: Some(profile.commune_id),
+            phone: "0912000002".into(),
+            email: "nuocmam@demo.binhchon.vn".into(),
+        },
+    )
+    .await?;
+    let product = |name: &str, description: &str, raw: &str, packaging: &str| crate::products::ProductInput {
+        programme: "ocop".into(),
+        name: name.into(),
+        group_code: "I.3.d".into(),
+        description: description.into(),
+        raw_materials: raw.into(),
+        packaging: packaging.into(),
+        items: Vec::new(),
+    };
+    let mut ids = Vec::new();
+    for (p, colour) in [
+        (
+            product(
+                "Nước mắm nhĩ Bình Thuận (demo)",
+                "Nước mắm nhĩ cốt đầu, ủ chượp 18 tháng trong thùng gỗ bời lời, độ đạm 40°N.",
+                "Cá cơm than vùng biển Bình Sơn, muối Sa Huỳnh.",
+                "Chai thủy tinh 250 ml và 500 ml, hộp giấy, nhãn theo Nghị định 43/2017/NĐ-CP.",
+            ),
+            [120, 60, 25],
+        ),
+        (
+            product(
+                "Mắm ruốc Bình Thuận (demo)",
+                "Mắm ruốc lên men tự nhiên 6 tháng, đóng hũ.",
+                "Ruốc biển Bình Sơn, muối hạt.",
+                "Hũ thủy tinh 200 g, nắp thiếc, tem truy xuất nguồn gốc.",
+            ),
+            [170, 90, 110],
+        ),
+    ] {
+        let id = crate::products::create(db, &producer, &meta, &p).await?;
+        for (variant, view) in ["front", "side", "top"].into_iter().enumerate() {
+            let received = store_bytes(data_dir, &demo_photo(colour, variant as u32), &[]).await?;
+            crate::products::add_photo(db, data_dir, &producer, &meta, id, view, &format!("{view}.png"), &received).await?;
+        }
+        ids.push(id);
+    }
+
+    let today = crate::rounds::today_vn();
+    let year = chrono::Datelike::year(&today) - 2;
+    let unit = units::by_code(db, "quang-ngai/binh-son").await?.ok_or_else(|| Error::Seed("unit quang-ngai/binh-son missing".into()))?;
+    let (rule_set_id, _) = crate::rulesets::latest_published(db, "ocop-qd148-2023").await?;
+    // Filing needs today inside the window; the round is named and dated for its year.
+    let round = crate::rounds::create(
+        db,
+        &ocop,
+        &meta,
+        &crate::rounds::RoundInput {
+            programme: "ocop".into(),
+            rule_set_id: Some(rule_set_id),
+            name: format!("Đánh giá, phân hạng sản phẩm OCOP huyện Bình Sơn năm {year} (demo)"),
+            unit_id: Some(unit.id),
+            year: Some(i64::from(year)),
+            registration_opens: (today - chrono::Duration::days(1)).to_string(),
+            registration_closes: today.to_string(),
+            scoring_opens: today.to_string(),
+            scoring_closes: today.to_string(),
+        },
+    )
+    .await?;
+    crate::rounds::act(db, &ocop, &meta, round, "open_registration").await?;
+    let mut dossiers = Vec::new();
+    for product_id in &ids {
+        let id = crate::dossiers::create(
+            db,
+            &producer,
+            &meta,
+            &crate::dossiers::NewDossier { round_id: round, product_id: *product_id, registration_type: "first".into(), ..Default::default() },
+        )
+        .await?;
+        let d = crate::dossiers::load(db, &producer, id).await?;
+        for item in d.items.iter().filter(|i| i.item.required && !i.satisfied && i.item.kind == domain::ruleset::ItemKind::Document) {
+            let received = store_bytes(data_dir, &demo_pdf(&format!("binhchon demo {}", item.item.code)), &[]).await?;
+            crate::dossiers::add_file(db, data_dir, u64::MAX, &producer, &meta, id, &item.item.code, &format!("{}.pdf", item.item.code), &received).await?;
+        }
+        for (who, action) in [(&producer, "submit"), (&ocop, "accept")] {
+            let version = crate::dossiers::dossier_ref(db, id).await?.version;
+            let input = crate::dossiers::ActionInput { action: action.into(), version, declaration: true, ..Default::default() };
+            crate::dossiers::act(db, who, &meta, id, &input).await?;
+        }
+        dossiers.push(id);
+    }
+    crate::rounds::act(db, &ocop, &meta, round, "close_registration").await?;
+    let council = crate::councils::create(
+        db,
+        &ocop,
+        &meta,
+        round,
+        &crate::councils::CouncilInput {
+            name: format!("Hội đồng đánh giá, phân hạng sản phẩm OCOP huyện Bình Sơn năm {year} (demo)"),
+            decision_no: format!("58/QĐ-UBND năm {year}"),
+            decision_date: (today - chrono::Duration::days(1)).to_string(),
+        },
+    )
+    .await?;
+    let judges = [
+        ("hoidong.a@demo.binhchon.vn", "Lê Văn Bình (demo)", "chair"),
+        ("hoidong.b@demo.binhchon.vn", "Phạm Thị Cúc (demo)", "vice_chair"),
+        ("hoidong.c@demo.binhchon.vn", "Võ Minh Đức (demo)", "member"),
+    ];
+    for (login, full_name, role) in judges {
+        let input = crate::councils::MemberInput { login: login.into(), full_name: full_name.into(), role: role.into(), position: String::new() };
+        crate::councils::add_member(db, &ocop, &meta, council, &input).await?;
+    }
+    crate::councils::assign(db, &ocop, &meta, council, &crate::councils::Selection::AllUnassigned).await?;
+    crate::rounds::act(db, &ocop, &meta, round, "open_scoring").await?;
+    // Nước mắm nhĩ 64, 66, 68 (mean 66.00); mắm ruốc 55, 57, 59 (mean 57.00): both 3★.
+    for ((login, _, _), totals) in judges.iter().zip([[64, 55], [66, 57], [68, 59]]) {
+        let judge = demo_user(db, login).await?;
+        for (dossier, total) in dossiers.iter().zip(totals) {
+            let ws = crate::scoring::workspace(db, &judge, *dossier).await?;
+            let input = crate::scoring::SaveInput { sheet_id: ws.sheet.id, version: ws.sheet.version, answers: demo_answers(&ws.form, total), notes: Default::default() };
+            crate::scoring::save(db, &judge, &meta, &input, true).await?;
+        }
+    }
+    crate::rounds::act(db, &ocop, &meta, round, "start_deliberation").await?;
+    crate::rounds::act(db, &ocop, &meta, round, "finalise").await?;
+    let decision = crate::results::draft_recognition(db, &ocop, &meta, round).await?;
+    let version = crate::results::get(db, &ocop, decision).await?.version;
+    let signed_on = chrono::NaiveDate::from_ymd_opt(year, 12, 15).ok_or_else(|| Error::Seed("date".into()))?;
+    crate::results::sign(
+        db,
+        &ocop,
+        &meta,
+        decision,
+        &crate::results::SignInput {
+            version,
+            decision_no: format!("215/QĐ-UBND năm {year}"),
+            decision_date: signed_on.to_string(),
+            signatory: "Nguyễn Văn An, Chủ tịch UBND huyện (demo)".into(),
+        },
+    )
+    .await?;
+    let mut tx = db.begin().await?;
+    mark_loaded(&mut tx, NAME, VERSION).await?;
+    tx.commit().await?;
+    Ok(true)
+}

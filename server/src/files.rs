@@ -5,10 +5,13 @@
 //!   POST /files/products/{id}/photos?view=front     body: the photo; header x-file-name
 //!   POST /files/dossiers/{id}/items/{item}          body: the document; header x-file-name
 //!   GET  /files/photos/{id}[?thumb=1]
+//!   GET  /files/public/photos/{id}[?thumb=1]       a certified product's photo, for the public catalogue
 //!   GET  /files/documents/{id}[?thumb=1]
 //!   GET  /files/councils/{id}/paper-sheets.xlsx     the paper-sheet template of a council
 //!   POST /files/councils/{id}/paper-sheets          body: the filled template → import report
 //!   GET  /files/rounds/{id}/export/{kind}.xlsx      a finalised round's summary, detail or nominations
+//!   GET  /files/rounds/{id}/nomination.zip          the round's nomination package (ZIP)
+//!   POST /files/rounds/{id}/nominations/import      body: a package from another instance → import report
 
 use app::errors::AppError;
 use axum::{
@@ -21,7 +24,7 @@ use axum::{
 };
 use backend::{
     auth::{CurrentUser, RequestMeta},
-    dossiers, exports, paper_files,
+    dossiers, exports, nominations, paper_files,
     files::{self, Incoming, Received},
     products, AppState,
 };
@@ -35,11 +38,18 @@ pub fn router(state: AppState) -> Router {
         .route("/files/products/{id}/photos", post(upload_photo))
         .route("/files/dossiers/{id}/items/{item}", post(upload_document))
         .route("/files/photos/{id}", get(download_photo))
+        .route("/files/public/photos/{id}", get(public_photo))
         .route("/files/documents/{id}", get(download_document))
         .route("/files/councils/{id}/paper-sheets.xlsx", get(paper_template))
         .route("/files/councils/{id}/paper-sheets", post(paper_import))
         .route("/files/rounds/{id}/export/{file}", get(round_export))
+        .route("/files/rounds/{id}/nomination.zip", get(nomination_zip))
         .with_state(state)
+}
+
+/// The package import, under its own body limit (`MAX_PACKAGE_MB`).
+pub fn package_router(state: AppState) -> Router {
+    Router::new().route("/files/rounds/{id}/nominations/import", post(nomination_import)).with_state(state)
 }
 
 fn meta(req: &Request) -> RequestMeta {
@@ -180,13 +190,28 @@ async fn download_photo(State(state): State<AppState>, Path(id): Path<i64>, Quer
     }
 }
 
+/// A certified product's photo for the public catalogue: no log-in, only while the product holds
+/// a certificate that is not revoked.
+async fn public_photo(State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<ThumbQuery>, req: Request) -> Response {
+    let meta = meta(&req);
+    match backend::results::public_photo(&state.db, id).await {
+        Ok((file_id, name)) => serve(&state, file_id, name, q.thumb == Some(1), req, &meta).await,
+        Err(e) => fail(e, &meta),
+    }
+}
+
 async fn download_document(State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<ThumbQuery>, req: Request) -> Response {
     let meta = meta(&req);
     let user = match user(&req) {
         Ok(u) => u,
         Err(r) => return r,
     };
-    match dossiers::file_for_download(&state.db, &user, id).await {
+    // The next level's office reads the documents of a dossier nominated to its round.
+    let found = match dossiers::file_for_download(&state.db, &user, id).await {
+        Err(backend::Error::NotFound) => nominations::received_document(&state.db, &user, id).await,
+        other => other,
+    };
+    match found {
         Ok((file_id, name)) => serve(&state, file_id, name, q.thumb == Some(1), req, &meta).await,
         Err(e) => fail(e, &meta),
     }
@@ -284,6 +309,38 @@ async fn paper_import(State(state): State<AppState>, Path(id): Path<i64>, req: R
         Err(_) => return api_error(AppError::TooLarge),
     };
     match paper_files::import(&state.db, &user, &meta, id, &bytes).await {
+        Ok(report) => Json(report).into_response(),
+        Err(e) => fail(e, &meta),
+    }
+}
+
+async fn nomination_zip(State(state): State<AppState>, Path(id): Path<i64>, req: Request) -> Response {
+    let meta = meta(&req);
+    let user = match user(&req) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    match nominations::package_zip(&state.db, &state.config.data_dir, state.config.public_url.as_deref(), &user, id).await {
+        Ok((name, bytes)) => {
+            let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+            (StatusCode::OK, [(header::CONTENT_TYPE, HeaderValue::from_static("application/zip")), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+        }
+        Err(e) => fail(e, &meta),
+    }
+}
+
+async fn nomination_import(State(state): State<AppState>, Path(id): Path<i64>, req: Request) -> Response {
+    let meta = meta(&req);
+    let user = match user(&req) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let max = usize::try_from(state.config.max_package_bytes).unwrap_or(usize::MAX);
+    let bytes = match axum::body::to_bytes(req.into_body(), max).await {
+        Ok(b) => b,
+        Err(_) => return api_error(AppError::TooLarge),
+    };
+    match nominations::import_zip(&state.db, &state.config.data_dir, state.config.max_package_bytes, &user, &meta, id, &bytes).await {
         Ok(report) => Json(report).into_response(),
         Err(e) => fail(e, &meta),
     }

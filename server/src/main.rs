@@ -71,6 +71,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     };
     let max_body = state.config.max_request_bytes;
     let max_upload = usize::try_from(state.config.max_file_bytes).unwrap_or(usize::MAX).saturating_add(1024 * 1024);
+    let max_package = usize::try_from(state.config.max_package_bytes).unwrap_or(usize::MAX).saturating_add(1024 * 1024);
     let app = Router::new()
         .route("/healthz", get(healthz).with_state(state.clone()))
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
@@ -101,6 +102,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         // Uploads stream to disk and enforce MAX_FILE_MB themselves; the cap here only stops
         // a body that is far beyond it.
         .merge(files::router(state.clone()).layer(RequestBodyLimitLayer::new(max_upload)))
+        .merge(files::package_router(state.clone()).layer(RequestBodyLimitLayer::new(max_package)))
         .merge(form_files::routes(state.clone()).layer(RequestBodyLimitLayer::new(max_body)));
     // Outermost last: identify the request, then add headers to everything below it —
     // including the cross-site guard's refusals.
@@ -132,8 +134,24 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-/// Background work: expired sessions, old log-in failures, and the e-mail outbox.
+/// Background work: expired sessions, old log-in failures, certificate expiry notices and the
+/// e-mail outbox.
 fn spawn_jobs(state: AppState) {
+    let s = state.clone();
+    // At start-up (the first tick is immediate) and every hour: notify holders and offices of
+    // certificates whose notice date has come. Each certificate is marked in the database, so
+    // several servers, restarts and reruns notify once.
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match backend::results::send_expiry_notices(&s.db, backend::rounds::today_vn()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "sent certificate expiry notices"),
+                Err(e) => tracing::warn!(error = %e, "certificate expiry notices failed"),
+            }
+        }
+    });
     let s = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -178,6 +196,9 @@ async fn seed(state: &AppState) -> anyhow::Result<()> {
         }
         if backend::seed::load_demo_scoring(&state.db, &state.config.data_dir).await? {
             tracing::info!("loaded the demo council and the round being scored");
+        }
+        if backend::seed::load_demo_results(&state.db, &state.config.data_dir).await? {
+            tracing::info!("loaded the demo round with a signed decision and certificates");
         }
         let demo = backend::seed::demo_file()?;
         println!("\nTài khoản mẫu / demo accounts (mật khẩu / password: {}):", demo.password);

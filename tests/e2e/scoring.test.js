@@ -150,7 +150,7 @@ test('three judges score, the spread is flagged, the outlier re-scores, the offi
   await office.click('#round-start_deliberation');
   await office.waitForSelector('#round-finalise');
   await office.click('#round-finalise');
-  await office.waitForSelector('#round-publish', { timeout: 15_000 });
+  await office.waitForSelector('#round-exports', { timeout: 15_000 });
 
   await open(office, `/councils/${councilId}/minutes`);
   const minutes = await office.textContent('article.minutes');

@@ -1080,7 +1080,21 @@ async fn a_finalised_rounds_exports_read_back_with_their_numbers_and_vietnamese_
     let anonymous = server.client();
     let before = anonymous.ok("stats_public", &[]).await;
     assert!(before["by_year"].as_array().unwrap().is_empty(), "not published yet: {before}");
-    move_round(&server, d.round, "publish", "published").await;
+    // Results become official (published) only through the signed recognition decision.
+    let decision = office.ok("decision_draft", &[("round_id", &d.round.to_string())]).await;
+    let decision = office.ok("decision_get", &[("id", &decision.to_string())]).await;
+    office
+        .ok(
+            "decision_sign",
+            &[
+                ("id", &decision["id"].to_string()),
+                ("version", &decision["version"].to_string()),
+                ("decision_no", "215/QĐ-UBND"),
+                ("decision_date", "2026-01-15"),
+                ("signatory", "Nguyễn Văn A, Chủ tịch UBND huyện"),
+            ],
+        )
+        .await;
     let after = anonymous.ok("stats_public", &[("programme", "ocop")]).await;
     assert_eq!(after["by_year"][0]["recognised"], 1, "{after}");
     assert!(!after.to_string().contains("7400") && !after.to_string().contains("mean"), "counts only: {after}");

@@ -33,6 +33,9 @@ const JSON_BODIES: &[(&str, &str)] = &[
     ("sheet_submit", r#"{"sheet_id":987654,"version":0,"answers":{},"notes":{}}"#),
     ("paper_save", r#"{"member_id":987654,"dossier_id":987654,"version":0,"answers":{},"notes":{},"submit":false}"#),
     ("rescore_request", r#"{"dossier_id":987654,"member_ids":[],"reason":""}"#),
+    ("decision_update", r#"{"id":987654,"version":1,"title":"","choice":[]}"#),
+    ("revocation_draft", r#"{"certificate_ids":[]}"#),
+    ("revocation_update", r#"{"id":987654,"version":1,"title":"","certificate_ids":[]}"#),
 ];
 
 const OFFICES: Access = Access::Roles(&["ocop_office", "spcnnttb_office"]);
@@ -163,6 +166,43 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { name: "council_remind", args: &[("council_id", "987654")], access: Access::LoggedIn },
     Endpoint { name: "council_comment", args: &[("dossier_id", "987654"), ("body", "")], access: Access::LoggedIn },
     Endpoint { name: "council_minutes", args: &[("council_id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "nomination_package", args: &[("round_id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "nomination_letter", args: &[("round_id", "987654")], access: Access::LoggedIn },
+    Endpoint {
+        name: "nomination_letter_save",
+        args: &[("round_id", "987654"), ("number", ""), ("date", ""), ("signatory", ""), ("signatory_title", ""), ("recipient", "")],
+        access: Access::LoggedIn,
+    },
+    Endpoint { name: "nomination_exclude", args: &[("round_id", "987654"), ("dossier_id", "987654"), ("reason", "")], access: Access::LoggedIn },
+    Endpoint { name: "nomination_include", args: &[("round_id", "987654"), ("dossier_id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "nomination_send", args: &[("round_id", "987654"), ("target_round_id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "nomination_inbox", args: &[], access: OFFICES },
+    Endpoint { name: "nomination_accept", args: &[("item_id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "nomination_return", args: &[("item_id", "987654"), ("reason", "")], access: Access::LoggedIn },
+    // Decisions and certificates: a round or decision outside the caller's office does not exist
+    // for them (404); revocation candidates come only from the caller's own offices.
+    Endpoint { name: "decision_of_round", args: &[("round_id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "decision_draft", args: &[("round_id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "decision_get", args: &[("id", "987654")], access: Access::LoggedIn },
+    Endpoint { name: "decisions_list", args: &[], access: OFFICES },
+    Endpoint { name: "decision_update", args: &[], access: Access::LoggedIn },
+    Endpoint {
+        name: "decision_sign",
+        args: &[("id", "987654"), ("version", "1"), ("decision_no", "1/QĐ"), ("decision_date", "2026-01-01"), ("signatory", "A")],
+        access: Access::LoggedIn,
+    },
+    Endpoint { name: "revocation_candidates", args: &[], access: OFFICES },
+    Endpoint { name: "revocation_draft", args: &[], access: Access::LoggedIn },
+    Endpoint { name: "revocation_update", args: &[], access: Access::LoggedIn },
+    Endpoint { name: "certificates_mine", args: &[], access: PRODUCER_ONLY },
+    Endpoint { name: "certificate_reevaluate", args: &[("certificate_id", "987654"), ("round_id", "987654")], access: PRODUCER_ONLY },
+    // The public record: no log-in.
+    Endpoint { name: "public_rounds", args: &[], access: Access::Public },
+    Endpoint { name: "public_results", args: &[("round_id", "987654")], access: Access::Public },
+    Endpoint { name: "public_catalogue", args: &[], access: Access::Public },
+    Endpoint { name: "public_communes", args: &[], access: Access::Public },
+    Endpoint { name: "certificate_verify", args: &[("code", "")], access: Access::Public },
+    Endpoint { name: "certificate_print", args: &[("code", "")], access: Access::Public },
     // Statistics: the offices' own rounds; published rounds for anyone.
     Endpoint { name: "stats_office", args: &[], access: OFFICES },
     Endpoint { name: "stats_public", args: &[], access: Access::Public },

@@ -114,7 +114,7 @@ pub async fn create_dossier(
     group_code: String,
 ) -> Result<i64, AppError> {
     let (user, meta, state) = ctx::caller()?;
-    let input = backend::dossiers::NewDossier { round_id, product_id, registration_type, previous_certificate, group_code };
+    let input = backend::dossiers::NewDossier { round_id, product_id, registration_type, previous_certificate, group_code, certificate_id: None };
     Ok(backend::dossiers::create(&state.db, &user, &meta, &input).await?)
 }
 

@@ -5,9 +5,11 @@
 pub mod admin;
 pub mod auth;
 pub mod dossiers;
+pub mod nominations;
 pub mod notifications;
 pub mod producer;
 pub mod products;
+pub mod results;
 pub mod rounds;
 pub mod rulesets;
 pub mod scoring;

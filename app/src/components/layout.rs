@@ -98,11 +98,14 @@ fn nav_items(user: &UserView) -> Vec<NavItem> {
         items.push(NavItem { href: "/producer/profile", vi: "Hồ sơ chủ thể", en: "Profile" });
         items.push(NavItem { href: "/products", vi: "Sản phẩm", en: "Products" });
         items.push(NavItem { href: "/dossiers", vi: "Hồ sơ đăng ký", en: "Dossiers" });
+        items.push(NavItem { href: "/producer/certificates", vi: "Giấy chứng nhận", en: "Certificates" });
     }
     if user.has(Role::OcopOffice) || user.has(Role::SpcnnttbOffice) {
         items.push(NavItem { href: "/office/rounds", vi: "Đợt", en: "Rounds" });
         items.push(NavItem { href: "/office/dossiers", vi: "Tiếp nhận hồ sơ", en: "Intake" });
         items.push(NavItem { href: "/office/statistics", vi: "Thống kê", en: "Statistics" });
+        items.push(NavItem { href: "/office/nominations", vi: "Đề nghị từ cấp dưới", en: "Nominations received" });
+        items.push(NavItem { href: "/office/certificates", vi: "Quyết định, chứng nhận", en: "Decisions, certificates" });
     }
     if user.has(Role::Judge) {
         items.push(NavItem { href: "/judge", vi: "Chấm điểm", en: "Scoring" });
@@ -118,6 +121,7 @@ fn nav_items(user: &UserView) -> Vec<NavItem> {
     if user.roles.iter().any(|(r, _)| r.is_staff()) {
         items.push(NavItem { href: "/rulesets", vi: "Bộ tiêu chí", en: "Rule sets" });
     }
+    items.push(NavItem { href: "/catalogue", vi: "Sản phẩm được chứng nhận", en: "Certified products" });
     items.push(NavItem { href: "/account", vi: "Mật khẩu", en: "Password" });
     items
 }
@@ -128,6 +132,9 @@ fn Nav(user: Option<UserView>, unread: i64) -> impl IntoView {
     match user {
         None => view! {
             <nav class="site-nav" aria-label=move || lang.get().pick("Điều hướng chính", "Main navigation")>
+                <A href="/catalogue">{tr!("Sản phẩm được chứng nhận", "Certified products")}</A>
+                <A href="/results">{tr!("Kết quả", "Results")}</A>
+                <A href="/verify">{tr!("Tra cứu", "Verify")}</A>
                 <A href="/login">{tr!("Đăng nhập", "Log in")}</A>
                 <A href="/signup">{tr!("Đăng ký chủ thể", "Producer sign-up")}</A>
                 <A href="/statistics">{tr!("Thống kê", "Figures")}</A>

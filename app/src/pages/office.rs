@@ -207,23 +207,34 @@ pub fn RoundPage() -> impl IntoView {
             }
         },
     );
+    // The round's recognition decision, if drafted (shown once the results are final).
+    let decision = Resource::new(
+        move || (params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok())), reload.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => crate::api::results::decision_of_round(id).await,
+                None => Err(crate::errors::AppError::NotFound),
+            }
+        },
+    );
     let on_change = Callback::new(move |_| reload.update(|v| *v += 1));
     view! {
         <Title text=move || lang.try_get().unwrap_or_default().pick("Đợt", "Round").to_string()/>
         <Transition fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
-                match (round.await, councils.await) {
-                    (Ok(r), councils) => {
+                match (round.await, councils.await, decision.await) {
+                    (Ok(r), councils, decision) => {
                         let round_id = r.round.id;
                         // Once the results are final no council can be added.
                         let settled = matches!(r.round.state, RoundState::Finalised | RoundState::Published | RoundState::Archived);
                         view! {
                             <RoundScreen detail=r on_change=on_change/>
                             {settled.then(|| view! { <ExportsSection round_id=round_id/> })}
+                            {settled.then(|| view! { <crate::pages::results::RoundDecisionSection round_id=round_id decision=decision/> })}
                             <CouncilsSection round_id=round_id settled=settled councils=councils/>
                         }.into_any()
                     }
-                    (Err(e), _) => view! { <ErrorNotice error=e/> }.into_any(),
+                    (Err(e), _, _) => view! { <ErrorNotice error=e/> }.into_any(),
                 }
             })}
         </Transition>
@@ -244,6 +255,7 @@ fn ExportsSection(round_id: i64) -> impl IntoView {
                     <span class="muted">{tr!(" — từng thành viên, từng tiêu chí", " — per member, per criterion")}</span></li>
                 <li><a href=link("nominations") rel="external" download id="export-nominations">{tr!("Danh sách trích ngang sản phẩm đề nghị cấp trên", "Nomination list for the next level")}</a></li>
             </ul>
+            <p><A href=format!("/office/rounds/{round_id}/nomination") attr:id="nomination-link">{tr!("Lập hồ sơ đề nghị cấp trên →", "Prepare the nomination to the next level →")}</A></p>
         </section>
     }
 }
