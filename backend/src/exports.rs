@@ -2,7 +2,7 @@
 //! (one row per product: the statistics, the star, the outcome and each member's total), the
 //! detailed sheets (one row per product, member and criterion) and the nomination list (danh
 //! sách trích ngang) of the products sent up to the next level. Only the sheets finalisation
-//! counted (locked) appear, as in the minutes.
+//! counted (locked) appear, as in the minutes. Also the public catalogue as CSV.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -366,4 +366,87 @@ fn nominations(wb: &mut Workbook, r: &Report, profiles: &HashMap<i64, producers:
         ws.write_string(row, 0, "Không có sản phẩm nào đủ điều kiện đề nghị cấp trên trong đợt này.").map_err(xlsx_err)?;
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The public catalogue as CSV
+
+/// One CSV field: quoted when it holds a separator, a quote or a line break (RFC 4180); a
+/// leading `=`, `+`, `-` or `@` is prefixed with an apostrophe so office software does not run it
+/// as a formula.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// The certified products in force under the public catalogue's filters, as CSV in UTF-8 with a
+/// byte-order mark (so spreadsheet software reads the Vietnamese correctly). Only what the public
+/// catalogue shows: no scores, no council.
+pub async fn catalogue_csv(db: &Db, query: &crate::results::CatalogueQuery, origin: &str) -> Result<(String, Vec<u8>)> {
+    let items = crate::results::catalogue_all(db, query).await?;
+    let mut out = String::from("\u{feff}");
+    let header = [
+        "Số giấy chứng nhận",
+        "Sản phẩm",
+        "Chủ thể",
+        "Xã, phường",
+        "Địa chỉ",
+        "Điện thoại",
+        "Thư điện tử",
+        "Chương trình",
+        "Hạng sao",
+        "Danh hiệu",
+        "Cấp công nhận",
+        "Quyết định số",
+        "Ngày quyết định",
+        "Có hiệu lực đến",
+        "Trang xác minh",
+    ];
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    let base = origin.trim_end_matches('/');
+    for c in &items {
+        let programme = match c.programme {
+            domain::access::Programme::Ocop => "OCOP",
+            domain::access::Programme::Spcnnttb => "SPCNNT tiêu biểu",
+        };
+        let row = [
+            c.number.clone(),
+            c.product_name.clone(),
+            c.producer_name.clone(),
+            c.commune_name.clone(),
+            c.producer_address.clone().unwrap_or_default(),
+            c.producer_phone.clone().unwrap_or_default(),
+            c.producer_email.clone().unwrap_or_default(),
+            programme.to_string(),
+            c.stars.map(|s| s.to_string()).unwrap_or_default(),
+            c.title_vi.clone().unwrap_or_default(),
+            c.unit_name.clone(),
+            c.decision_no.clone(),
+            domain::text::date_vi(c.decision_date),
+            c.valid_until.map(domain::text::date_vi).unwrap_or_default(),
+            format!("{base}/verify/{}", c.code),
+        ];
+        out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    Ok((format!("danh-muc-san-pham-{}.csv", crate::rounds::today_vn().format("%Y-%m-%d")), out.into_bytes()))
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::csv_field;
+
+    #[test]
+    fn fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_field("Nước mắm"), "Nước mắm");
+        assert_eq!(csv_field("Thôn 1, xã Bình Hòa"), "\"Thôn 1, xã Bình Hòa\"");
+        assert_eq!(csv_field("Gạo \"ST25\""), "\"Gạo \"\"ST25\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("-5"), "'-5");
+    }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod cert_imports;
 pub mod config;
 pub mod councils;
 pub mod db;

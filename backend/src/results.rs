@@ -41,6 +41,9 @@ use crate::{
 pub enum DecisionKind {
     Recognition,
     Revocation,
+    /// A decision signed before binhchon, recorded by an import of certified products
+    /// (`cert_imports`): already signed, lists nothing here.
+    Imported,
 }
 
 impl DecisionKind {
@@ -48,6 +51,7 @@ impl DecisionKind {
         match self {
             DecisionKind::Recognition => "recognition",
             DecisionKind::Revocation => "revocation",
+            DecisionKind::Imported => "imported",
         }
     }
 
@@ -55,6 +59,7 @@ impl DecisionKind {
         match s {
             "recognition" => Ok(DecisionKind::Recognition),
             "revocation" => Ok(DecisionKind::Revocation),
+            "imported" => Ok(DecisionKind::Imported),
             _ => Err(Error::Internal(format!("decision kind {s}"))),
         }
     }
@@ -149,7 +154,8 @@ pub struct Certificate {
     pub stars: Option<i64>,
     pub title_vi: Option<String>,
     pub title_en: Option<String>,
-    pub mean: Points,
+    /// The council's mean; none for a certificate imported from an earlier list.
+    pub mean: Option<Points>,
     pub issued_on: NaiveDate,
     pub valid_until: Option<NaiveDate>,
     pub notice_on: Option<NaiveDate>,
@@ -214,7 +220,7 @@ fn certificate_number(programme: Programme, unit_name: &str, year: i32, seq: i64
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 /// A public verification code: 12 characters without look-alikes (0/O, 1/I), in groups of four.
-fn new_code() -> String {
+pub(crate) fn new_code() -> String {
     let mut rng = rand::thread_rng();
     let raw: String = (0..12).map(|_| CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())] as char).collect();
     format!("{}-{}-{}", &raw[0..4], &raw[4..8], &raw[8..12])
@@ -353,7 +359,7 @@ pub async fn get(db: &Db, user: &CurrentUser, id: i64) -> Result<Decision> {
 /// The decisions of the caller's offices, newest first.
 pub async fn list_managed(db: &Db, user: &CurrentUser) -> Result<Vec<Decision>> {
     let ids: Vec<(i64, String, String)> = sqlx::query(
-        "SELECT d.id, d.programme, u.path FROM decisions d JOIN admin_units u ON u.id = d.unit_id ORDER BY d.id DESC",
+        "SELECT d.id, d.programme, u.path FROM decisions d JOIN admin_units u ON u.id = d.unit_id WHERE d.kind <> 'imported' ORDER BY d.id DESC",
     )
     .fetch_all(db.pool())
     .await?
@@ -670,6 +676,7 @@ pub async fn sign(db: &Db, user: &CurrentUser, meta: &RequestMeta, id: i64, inpu
     let issued = match d.kind {
         DecisionKind::Recognition => sign_recognition(db, &mut tx, &actor, d, &number, signed_on).await?,
         DecisionKind::Revocation => sign_revocation(&mut tx, &actor, d, &number, signed_on).await?,
+        DecisionKind::Imported => return Err(Error::conflict("Quyết định này đã ký trước khi dùng hệ thống.", "This decision was signed before the system was used.")),
     };
     audit::record(
         &mut tx,
@@ -908,7 +915,7 @@ fn cert_from_row(r: &sqlx::any::AnyRow, today: NaiveDate) -> Result<(Certificate
         stars: r.try_get("stars")?,
         title_vi: r.try_get("title_vi")?,
         title_en: r.try_get("title_en")?,
-        mean: Points::from_hundredths(r.try_get("mean_hundredths")?),
+        mean: r.try_get::<Option<i64>, _>("mean_hundredths")?.map(Points::from_hundredths),
         issued_on: date(&r.try_get::<String, _>("issued_on")?)?,
         valid_until: opt_date(r, "valid_until")?,
         notice_on: opt_date(r, "notice_on")?,
@@ -968,6 +975,16 @@ pub struct CatalogueQuery {
 /// The catalogue of certified products: certificates in force today (not revoked, not expired),
 /// searched without diacritics ("nuoc mam" finds "Nước mắm"), filtered, newest first.
 pub async fn catalogue(db: &Db, query: &CatalogueQuery) -> Result<(Vec<Certificate>, i64)> {
+    catalogue_up_to(db, query, 50).await
+}
+
+/// The whole catalogue under a query, for the CSV download.
+pub async fn catalogue_all(db: &Db, query: &CatalogueQuery) -> Result<Vec<Certificate>> {
+    const ALL: i64 = 100_000;
+    Ok(catalogue_up_to(db, &CatalogueQuery { page: 1, per_page: ALL, ..query.clone() }, ALL).await?.0)
+}
+
+async fn catalogue_up_to(db: &Db, query: &CatalogueQuery, max_per_page: i64) -> Result<(Vec<Certificate>, i64)> {
     let today = today_vn().format("%Y-%m-%d").to_string();
     let mut conds = vec!["c.revoked_by IS NULL".to_string(), "(c.valid_until IS NULL OR c.valid_until >= $1)".to_string(), "c.issued_on <= $1".to_string()];
     let mut args: Vec<String> = vec![today];
@@ -997,7 +1014,7 @@ pub async fn catalogue(db: &Db, query: &CatalogueQuery) -> Result<(Vec<Certifica
         q = q.bind(a);
     }
     let total = q.fetch_one(db.pool()).await?;
-    let per_page = query.per_page.clamp(1, 50);
+    let per_page = query.per_page.clamp(1, max_per_page);
     let page = query.page.max(1);
     let list_sql = format!(
         "SELECT {CERT_COLS} {CERT_FROM} WHERE {where_sql} ORDER BY c.issued_on DESC, c.id DESC LIMIT {per_page} OFFSET {}",

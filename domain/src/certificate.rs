@@ -77,12 +77,18 @@ impl CertificateTerm {
     /// \[I\] "36 tháng kể từ ngày ký": a certificate signed on 15/03/2024 is valid through
     /// 15/03/2027 (the same calendar day, inclusive); from 16/03/2027 it has expired.
     pub fn new(issued_on: NaiveDate, rules: &CertificateRules) -> CertificateTerm {
-        let valid_until = rules.validity_months.and_then(|m| add_months(issued_on, m));
-        let notice_on = valid_until.and_then(|v| v.checked_sub_days(Days::new(u64::from(rules.notice_days))));
-        let reevaluation_from = valid_until
-            .and_then(|v| v.checked_sub_months(Months::new(rules.reevaluation_window_months)))
-            .map(|d| d.max(issued_on));
-        CertificateTerm { issued_on, valid_until, notice_on, reevaluation_from }
+        match rules.validity_months.and_then(|m| add_months(issued_on, m)) {
+            Some(until) => CertificateTerm::until(issued_on, until, rules),
+            None => CertificateTerm { issued_on, valid_until: None, notice_on: None, reevaluation_from: None },
+        }
+    }
+
+    /// The dates of a certificate whose last valid day is already known (one issued before the
+    /// system, as its paper says): the notice and the re-evaluation window follow `rules`.
+    pub fn until(issued_on: NaiveDate, valid_until: NaiveDate, rules: &CertificateRules) -> CertificateTerm {
+        let notice_on = valid_until.checked_sub_days(Days::new(u64::from(rules.notice_days)));
+        let reevaluation_from = valid_until.checked_sub_months(Months::new(rules.reevaluation_window_months)).map(|d| d.max(issued_on));
+        CertificateTerm { issued_on, valid_until: Some(valid_until), notice_on, reevaluation_from }
     }
 
     pub fn status_on(&self, date: NaiveDate) -> CertificateStatus {
@@ -168,6 +174,16 @@ mod tests {
         // 2028 is a leap year: 30 days before 31/03 is 01/03.
         assert_eq!(t.notice_on, Some(d(2028, 3, 1)));
         assert_eq!(t.reevaluation_from, Some(d(2027, 9, 30)));
+    }
+
+    #[test]
+    fn a_known_last_day_keeps_the_notice_and_window_of_the_rules() {
+        // A certificate issued on paper before the system, valid through 30/06/2026.
+        let t = CertificateTerm::until(d(2023, 7, 1), d(2026, 6, 30), &ocop());
+        assert_eq!(t.notice_on, Some(d(2026, 5, 31)), "30 days before");
+        assert_eq!(t.reevaluation_from, Some(d(2025, 12, 30)), "six months before");
+        assert_eq!(t.status_on(d(2026, 6, 30)), CertificateStatus::ExpiringSoon);
+        assert_eq!(t.status_on(d(2026, 7, 1)), CertificateStatus::Expired);
     }
 
     #[test]

@@ -42,27 +42,46 @@ CREATE TABLE decision_items (
 );
 CREATE INDEX decision_items_decision ON decision_items(decision_id, position);
 
+-- An office's list of products certified before binhchon, loaded from XLSX: who loaded which
+-- file, and the row-by-row report. Each row that went in is a certificate with `import_id`, under
+-- a decision of kind 'imported' (the earlier decision's number and date, already signed).
+CREATE TABLE certificate_imports (
+    id          INTEGER PRIMARY KEY,
+    programme   TEXT NOT NULL,
+    unit_id     INTEGER NOT NULL REFERENCES admin_units(id),
+    file_name   TEXT NOT NULL,
+    sha256      TEXT NOT NULL,
+    total_rows  INTEGER NOT NULL,
+    imported    INTEGER NOT NULL,
+    refused     INTEGER NOT NULL,
+    report_json TEXT NOT NULL,
+    created_by  INTEGER REFERENCES users(id),
+    created_at  TEXT NOT NULL
+);
+
 -- Giấy chứng nhận, issued when a recognition decision is signed. `number` is readable and
 -- unique (programme, unit, year, sequence); `code` is the public verification code the QR opens.
 -- Dates are the round's rule set applied to the decision date (domain::certificate).
+-- An imported certificate (`import_id`) keeps the number it was given and has no round,
+-- dossier, sequence or mean score here.
 CREATE TABLE certificates (
     id                INTEGER PRIMARY KEY,
     number            TEXT NOT NULL UNIQUE,
     code              TEXT NOT NULL UNIQUE,
     programme         TEXT NOT NULL,
     year              INTEGER NOT NULL,
-    seq               INTEGER NOT NULL,
+    seq               INTEGER,
     level             TEXT NOT NULL,
     unit_id           INTEGER NOT NULL REFERENCES admin_units(id),
     decision_id       INTEGER NOT NULL REFERENCES decisions(id),
-    round_id          INTEGER NOT NULL REFERENCES rounds(id),
-    dossier_id        INTEGER NOT NULL UNIQUE REFERENCES dossiers(id),
+    round_id          INTEGER REFERENCES rounds(id),
+    dossier_id        INTEGER UNIQUE REFERENCES dossiers(id),
     product_id        INTEGER NOT NULL REFERENCES products(id),
     producer_id       INTEGER NOT NULL REFERENCES producers(id),
     stars             INTEGER,
     title_vi          TEXT,
     title_en          TEXT,
-    mean_hundredths   INTEGER NOT NULL,
+    mean_hundredths   INTEGER,
     issued_on         TEXT NOT NULL,
     valid_until       TEXT,
     notice_on         TEXT,
@@ -71,6 +90,7 @@ CREATE TABLE certificates (
     revoked_by        INTEGER REFERENCES decisions(id),
     revoked_on        TEXT,
     search_key        TEXT NOT NULL,
+    import_id         INTEGER REFERENCES certificate_imports(id),
     created_at        TEXT NOT NULL,
     UNIQUE (programme, year, seq)
 );

@@ -12,6 +12,9 @@
 //!   GET  /files/rounds/{id}/export/{kind}.xlsx      a finalised round's summary, detail or nominations
 //!   GET  /files/rounds/{id}/nomination.zip          the round's nomination package (ZIP)
 //!   POST /files/rounds/{id}/nominations/import      body: a package from another instance → import report
+//!   GET  /files/certificates/import-template.xlsx?programme=ocop   the list of certified products, empty
+//!   POST /files/certificates/import?programme=ocop  body: the filled list; header x-file-name → row report
+//!   GET  /files/catalogue.csv?q=&programme=&stars=&commune_id=     the public catalogue as CSV
 
 use app::errors::AppError;
 use axum::{
@@ -24,7 +27,7 @@ use axum::{
 };
 use backend::{
     auth::{CurrentUser, RequestMeta},
-    dossiers, exports, nominations, paper_files,
+    cert_imports, dossiers, exports, nominations, paper_files,
     files::{self, Incoming, Received},
     products, AppState,
 };
@@ -44,6 +47,9 @@ pub fn router(state: AppState) -> Router {
         .route("/files/councils/{id}/paper-sheets", post(paper_import))
         .route("/files/rounds/{id}/export/{file}", get(round_export))
         .route("/files/rounds/{id}/nomination.zip", get(nomination_zip))
+        .route("/files/certificates/import-template.xlsx", get(certificate_template))
+        .route("/files/certificates/import", post(certificate_import))
+        .route("/files/catalogue.csv", get(catalogue_csv))
         .with_state(state)
 }
 
@@ -342,6 +348,98 @@ async fn nomination_import(State(state): State<AppState>, Path(id): Path<i64>, r
     };
     match nominations::import_zip(&state.db, &state.config.data_dir, state.config.max_package_bytes, &user, &meta, id, &bytes).await {
         Ok(report) => Json(report).into_response(),
+        Err(e) => fail(e, &meta),
+    }
+}
+
+#[derive(Deserialize)]
+struct ProgrammeQuery {
+    programme: Option<String>,
+}
+
+/// The programme named in the query, or the one the caller's office runs when it runs one.
+fn programme_for(user: &CurrentUser, q: &ProgrammeQuery) -> Result<domain::access::Programme, Response> {
+    use domain::access::Programme;
+    match q.programme.as_deref().filter(|p| !p.is_empty()) {
+        Some(code) => Programme::from_code(code).ok_or_else(|| {
+            api_error(AppError::Invalid { field: "programme".into(), vi: "Chương trình không hợp lệ (ocop hoặc spcnnttb).".into(), en: "Unknown programme (ocop or spcnnttb).".into() })
+        }),
+        None => [Programme::Ocop, Programme::Spcnnttb]
+            .into_iter()
+            .find(|p| user.has_role(backend::rules::office_role(*p)))
+            .ok_or_else(|| api_error(AppError::Forbidden)),
+    }
+}
+
+async fn certificate_template(Query(q): Query<ProgrammeQuery>, req: Request) -> Response {
+    let meta = meta(&req);
+    let user = match user(&req) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let programme = match programme_for(&user, &q) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if !user.has_role(backend::rules::office_role(programme)) {
+        return api_error(AppError::Forbidden);
+    }
+    match cert_imports::template(programme) {
+        Ok((name, bytes)) => xlsx_download(&name, bytes),
+        Err(e) => fail(e, &meta),
+    }
+}
+
+async fn certificate_import(State(state): State<AppState>, Query(q): Query<ProgrammeQuery>, req: Request) -> Response {
+    let meta = meta(&req);
+    let user = match user(&req) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let programme = match programme_for(&user, &q) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let name = file_name(&req);
+    let bytes = match axum::body::to_bytes(req.into_body(), cert_imports::MAX_BYTES).await {
+        Ok(b) => b,
+        Err(_) => return api_error(AppError::TooLarge),
+    };
+    match cert_imports::import(&state.db, &user, &meta, programme, &name, &bytes).await {
+        Ok(report) => Json(report).into_response(),
+        Err(e) => fail(e, &meta),
+    }
+}
+
+#[derive(Deserialize)]
+struct CatalogueCsvQuery {
+    q: Option<String>,
+    programme: Option<String>,
+    stars: Option<i64>,
+    commune_id: Option<i64>,
+}
+
+/// The public catalogue as CSV: no log-in, the same filters as the catalogue page.
+async fn catalogue_csv(State(state): State<AppState>, Query(q): Query<CatalogueCsvQuery>, req: Request) -> Response {
+    let meta = meta(&req);
+    let query = backend::results::CatalogueQuery {
+        q: q.q.unwrap_or_default().chars().take(200).collect(),
+        programme: q.programme.as_deref().filter(|p| !p.is_empty()).and_then(domain::access::Programme::from_code),
+        stars: q.stars,
+        commune_id: q.commune_id,
+        page: 1,
+        per_page: 1,
+    };
+    // The verification links are absolute, as on the QR codes.
+    let origin = state.config.public_url.clone().unwrap_or_else(|| {
+        let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
+        format!("http://{host}")
+    });
+    match exports::catalogue_csv(&state.db, &query, &origin).await {
+        Ok((name, bytes)) => {
+            let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+            (StatusCode::OK, [(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+        }
         Err(e) => fail(e, &meta),
     }
 }

@@ -1,25 +1,14 @@
 // The public site on a 360-px phone, on the demo data's published round (two certified products
 // of "Cơ sở nước mắm Bình Thuận (demo)"): an anonymous visitor opens the catalogue, searches
 // "nuoc mam" without diacritics, opens the certificate and reads "Còn hiệu lực" on the
-// verification page, then the printable certificate with its QR code. No script errors anywhere.
-import { test, before, after } from 'node:test';
+// verification page, then the printable certificate with its QR code; the catalogue downloads as
+// CSV. The office loads a list of earlier certified products and reads the report. No script
+// errors anywhere.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newPage, waitHydrated } from './helpers.js';
+import { suite, newPage, waitHydrated, PHONE } from './helpers.js';
 
-let server;
-let browser;
-
-const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const s = suite();
 
 async function noOverflow(page, what) {
   const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -27,9 +16,8 @@ async function noOverflow(page, what) {
 }
 
 test('the public catalogue on a phone: search without diacritics, open the certificate, it is valid', async () => {
-  const page = await newPage(browser, PHONE);
-  await page.goto(`${server.base}/catalogue`);
-  await waitHydrated(page);
+  const page = await newPage(s.browser, PHONE);
+  await s.open(page, '/catalogue');
   await page.waitForSelector('.catalogue-card');
   assert.ok(await page.locator('.catalogue-card').count() >= 2, 'the demo certificates are listed');
   await noOverflow(page, 'the catalogue');
@@ -62,5 +50,39 @@ test('the public catalogue on a phone: search without diacritics, open the certi
   await page.waitForSelector('#certificate-doc .qr svg');
   assert.match(await page.textContent('#certificate-doc'), /GIẤY CHỨNG NHẬN/);
 
+  assert.deepEqual(page.errors, [], 'no script errors');
+});
+
+test('the catalogue downloads as CSV with its filters, in Vietnamese', async () => {
+  const page = await newPage(s.browser, PHONE);
+  await s.open(page, '/catalogue');
+  await page.fill('#q', 'nuoc mam');
+  await page.click('#catalogue-search-button');
+  await page.waitForSelector('.catalogue-card');
+  const href = await page.getAttribute('#catalogue-csv', 'href');
+  assert.equal(href, '/files/catalogue.csv?q=nuoc%20mam');
+  const res = await page.request.get(`${s.server.base}${href}`);
+  assert.equal(res.status(), 200);
+  const text = (await res.body()).toString('utf8');
+  assert.ok(text.startsWith('\ufeffSố giấy chứng nhận,Sản phẩm'), text.slice(0, 80));
+  assert.match(text, /Nước mắm nhĩ Bình Thuận \(demo\)/);
+  assert.deepEqual(page.errors, [], 'no script errors');
+});
+
+test('the office loads a list of earlier certified products and reads the report', async () => {
+  const page = await s.as('ocop@demo.binhchon.vn');
+  await s.open(page, '/office/certificates');
+  await page.waitForSelector('#certificate-import');
+  // The template the page offers, uploaded as it is: no rows, and the report says so.
+  const template = await page.request.get(`${s.server.base}${await page.getAttribute('#import-template-ocop', 'href')}`);
+  assert.equal(template.status(), 200);
+  await page.setInputFiles('#import-file-ocop', { name: 'danh-sach.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await template.body() });
+  await page.waitForSelector('#certificate-import-report');
+  assert.match(await page.textContent('#certificate-import-report'), /0 hàng — đã nhập 0/);
+  await page.waitForSelector('#certificate-imports li');
+  assert.match(await page.textContent('#certificate-imports'), /danh-sach\.xlsx/);
+  // A file that is not a workbook: a Vietnamese message that says what to do.
+  await page.setInputFiles('#import-file-ocop', { name: 'ghi-chu.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from('not a workbook') });
+  await page.waitForSelector('text=Hãy lưu lại bằng Excel hoặc LibreOffice');
   assert.deepEqual(page.errors, [], 'no script errors');
 });

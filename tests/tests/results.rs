@@ -509,6 +509,13 @@ async fn the_spcnnttb_council_recognises_fewer_than_qualify_in_a_recorded_ranked
     let rows = results["rows"].as_array().unwrap();
     assert_eq!((rows[0]["product_name"].as_str(), rows[0]["recognised"].as_bool(), rows[0]["rank"].as_i64()), (Some("Chiếu cói Bình Chánh"), Some(true), Some(1)));
     assert_eq!(rows[1]["recognised"], false);
+
+    // From the producer's dossier to a certificate anyone can check: by code, and on the page the QR opens.
+    let code_ = c["code"].as_str().unwrap();
+    let v = server.client().ok("certificate_verify", &[("code", code_)]).await;
+    assert_eq!((v["number"].as_str(), v["status"].as_str(), v["product_name"].as_str()), (c["number"].as_str(), Some("valid"), Some("Chiếu cói Bình Chánh")));
+    let page = server.client().get(&format!("/verify/{code_}")).await.text().await.unwrap();
+    assert!(page.contains("Còn hiệu lực") && page.contains("Chiếu cói Bình Chánh"), "the verification page says valid");
 }
 
 /// Signs the finalised demo round's decision on `date` and returns the rice and fish certificates.
@@ -587,7 +594,12 @@ async fn expired_certificates_are_revoked_by_a_signed_decision_and_the_public_pa
     assert_eq!(rice["certificate"]["status"], "expired");
     assert_eq!(rice["reevaluation_open"], false);
     let anonymous = server.client();
-    assert_eq!(anonymous.ok("public_catalogue", &[]).await["total"], 0, "expired certificates leave the catalogue");
+    // (The demo's own recognised round keeps its certificates of another producer listed.)
+    let listed = anonymous.ok("public_catalogue", &[]).await;
+    assert!(
+        listed["items"].as_array().unwrap().iter().all(|c| c["producer_id"] != rice["certificate"]["producer_id"]),
+        "expired certificates leave the catalogue: {listed}"
+    );
 
     let office = server.login_as(OCOP_OFFICE).await;
     let candidates = office.ok("revocation_candidates", &[]).await;
@@ -630,4 +642,132 @@ async fn expired_certificates_are_revoked_by_a_signed_decision_and_the_public_pa
     assert!(has_action(&log, "certificate.revoke"), "{log:?}");
     let p = server.login_as(PRODUCER).await;
     assert_eq!(count_kind(&p, "certificate.revoked").await, 1);
+}
+
+/// A workbook with `rows` under the given header on its first sheet (the office's own list).
+fn list_workbook(header: &[&str], rows: &[Vec<&str>]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "DANH SÁCH SẢN PHẨM OCOP HUYỆN BÌNH SƠN").unwrap();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(2, u16::try_from(c).unwrap(), *h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(3 + u32::try_from(r).unwrap(), u16::try_from(c).unwrap(), *v).unwrap();
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn an_office_imports_its_existing_certified_products_with_a_row_by_row_report() {
+    let server = TestServer::start().await;
+    let office = server.login_as(OCOP_OFFICE).await;
+    let anonymous = server.client();
+
+    // The template reads back with its columns.
+    let res = office.get("/files/certificates/import-template.xlsx?programme=ocop").await;
+    assert_eq!(res.status().as_u16(), 200);
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    use calamine::Reader;
+    let first = wb.worksheet_range_at(0).unwrap().unwrap();
+    let titles: Vec<String> = first.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert!(titles.contains(&"Tên sản phẩm *".to_string()) && titles.contains(&"Số sao *".to_string()), "{titles:?}");
+
+    // The office's own list: columns in another order, one title without accents.
+    let header = ["STT", "Chủ thể", "Tên sản phẩm", "Loai hinh chu the", "Mã số thuế", "Xã, phường", "Số sao", "Số giấy chứng nhận", "Số quyết định", "Ngày quyết định", "Có hiệu lực đến", "Điện thoại"];
+    let issued = today().checked_sub_months(Months::new(12)).unwrap();
+    let issued_vi = issued.format("%d/%m/%Y").to_string();
+    let rows: Vec<Vec<&str>> = vec![
+        vec!["1", "HTX Nông nghiệp Bình Chánh", "Mật ong hoa tràm", "HTX", "4300999001", "Xã Bình Chánh", "3", "GCN-OCOP-2025-017", "45/QĐ-UBND", &issued_vi, "", "0912 000 111"],
+        vec!["2", "Hộ kinh doanh Lê Thị Hoa", "Bánh tráng mè đen", "Hộ kinh doanh", "", "binh chau", "4", "", "45/QĐ-UBND", &issued_vi, "", ""],
+        vec!["3", "Cơ sở Trần Văn Nam", "Rượu nếp", "Hộ kinh doanh", "", "Xã Bình Chánh", "6", "", "45/QĐ-UBND", &issued_vi, "", ""],
+        vec!["4", "Cơ sở Phạm Văn Tư", "Nem chua", "Hộ kinh doanh", "", "Phường Không Có", "3", "", "45/QĐ-UBND", &issued_vi, "", ""],
+        vec!["5", "Cơ sở Võ Thị Sáu", "Dầu phộng", "Nông trại", "43001", "Xã Bình Chánh", "3", "", "45/QĐ-UBND", "32/13/2024", "", ""],
+        vec![],
+        vec!["7", "HTX Nông nghiệp Bình Chánh", "Mật ong hoa tràm", "HTX", "4300999001", "Xã Bình Chánh", "3", "GCN-OCOP-2025-017", "45/QĐ-UBND", &issued_vi, "", ""],
+        vec!["8", "Cơ sở Đỗ Văn Ba", "Tỏi Lý Sơn", "Hộ kinh doanh", "", "Xã Bình Chánh", "3", "", "12/QĐ-UBND", "15/01/2022", "15/01/2025", ""],
+    ];
+    let list = list_workbook(&header, &rows);
+
+    // Only an office imports.
+    let (status, _) = server.login_as(PRODUCER).await.upload("/files/certificates/import?programme=ocop", "ds.xlsx", list.clone()).await;
+    assert_eq!(status, 403);
+    let (status, _) = server.login_as(SPCNNTTB_OFFICE).await.upload("/files/certificates/import?programme=ocop", "ds.xlsx", list.clone()).await;
+    assert_eq!(status, 403, "the SPCNNTTB office does not import OCOP products");
+    // Not a workbook, or no usable header: a clear refusal, nothing written.
+    let (status, body) = office.upload("/files/certificates/import?programme=ocop", "ds.xlsx", b"PK\x03\x04 broken".to_vec()).await;
+    assert_eq!((status, body["field"].as_str()), (400, Some("file")), "{body}");
+    let (status, body) = office.upload("/files/certificates/import?programme=ocop", "ds.xlsx", list_workbook(&["Tên sản phẩm", "Chủ thể"], &[vec!["A", "B"]])).await;
+    assert_eq!(status, 400);
+    assert!(body["vi"].as_str().unwrap().contains("Số quyết định"), "names the missing columns: {body}");
+    assert_eq!(office.ok("certificate_imports", &[]).await["imports"], json!([]));
+
+    let (status, report) = office.upload("/files/certificates/import?programme=ocop", "Danh sách OCOP 2025.xlsx", list.clone()).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["total_rows"], 7, "the empty row is skipped: {report}");
+    let imported: Vec<(i64, &str)> = report["imported"].as_array().unwrap().iter().map(|r| (r["row"].as_i64().unwrap(), r["product"].as_str().unwrap())).collect();
+    assert_eq!(imported, [(4, "Mật ong hoa tràm"), (5, "Bánh tráng mè đen"), (11, "Tỏi Lý Sơn")], "{report}");
+    let refused: Vec<(i64, &str)> = report["refused"].as_array().unwrap().iter().map(|r| (r["row"].as_i64().unwrap(), r["column"].as_str().unwrap())).collect();
+    assert_eq!(
+        refused,
+        [(6, "Số sao"), (7, "Xã, phường"), (8, "Loại hình chủ thể"), (8, "Mã số thuế"), (8, "Ngày quyết định"), (10, "")],
+        "{report}"
+    );
+    assert!(report["refused"][5]["message_vi"].as_str().unwrap().contains("trùng với hàng 4"), "{report}");
+    assert_eq!((report["new_producers"].as_i64(), report["new_products"].as_i64()), (Some(3), Some(3)));
+
+    // The earlier list's numbers are kept; a product without one gets the decision's.
+    let anon_search = |q: &'static str| {
+        let anonymous = anonymous.clone();
+        async move { anonymous.ok("public_catalogue", &[("q", q)]).await }
+    };
+    let honey = anon_search("mat ong hoa tram").await;
+    assert_eq!(honey["total"], 1, "{honey}");
+    let h = &honey["items"][0];
+    assert_eq!((h["number"].as_str(), h["stars"].as_i64(), h["commune_name"].as_str()), (Some("GCN-OCOP-2025-017"), Some(3), Some("xã Bình Chánh")), "{h}");
+    let until = issued.checked_add_months(Months::new(36)).unwrap();
+    assert_eq!((h["issued_on"].as_str(), h["valid_until"].as_str(), h["decision_no"].as_str()), (Some(ymd(issued).as_str()), Some(ymd(until).as_str()), Some("45/QĐ-UBND")));
+    assert_eq!(h["mean"], Value::Null, "no council score for an earlier certificate");
+    let v = anonymous.ok("certificate_verify", &[("code", h["code"].as_str().unwrap())]).await;
+    assert_eq!(v["status"], "valid");
+    // The garlic's certificate ran out in January 2025: not in the catalogue, up for revocation.
+    assert_eq!(anon_search("toi ly son").await["total"], 0);
+    let candidates = office.ok("revocation_candidates", &[]).await;
+    assert!(candidates.as_array().unwrap().iter().any(|c| c["product_name"] == "Tỏi Lý Sơn" && c["status"] == "expired"), "{candidates}");
+
+    // The history and the report stay with the office; the audit log has every certificate.
+    let imports = office.ok("certificate_imports", &[]).await;
+    let first = &imports["imports"][0];
+    assert_eq!((first["imported"].as_i64(), first["refused"].as_i64(), first["file_name"].as_str()), (Some(3), Some(4), Some("Danh sách OCOP 2025.xlsx")), "{imports}");
+    let id = first["id"].to_string();
+    assert_eq!(office.ok("certificate_import_report", &[("id", &id)]).await["imported"], report["imported"]);
+    let (status, _) = server.login_as(SPCNNTTB_OFFICE).await.call("certificate_import_report", &[("id", &id)]).await;
+    assert_eq!(status, 404);
+    let log = audit_actions(&server, "certificate", h["id"].as_i64().unwrap()).await;
+    assert!(has_action(&log, "certificate.import"), "{log:?}");
+
+    // The same file again adds nothing.
+    let (status, again) = office.upload("/files/certificates/import?programme=ocop", "Danh sách OCOP 2025.xlsx", list).await;
+    assert_eq!(status, 200);
+    assert_eq!(again["imported"], json!([]), "{again}");
+    assert!(again["refused"].as_array().unwrap().iter().filter(|r| r["column"] == "").count() >= 3, "{again}");
+    assert_eq!(anon_search("mat ong").await["total"], 1);
+
+    // The public catalogue as CSV: UTF-8 with a BOM, Vietnamese intact, no score.
+    let res = anonymous.get("/files/catalogue.csv?q=banh%20trang").await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = res.text().await.unwrap();
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with("\u{feff}Số giấy chứng nhận,Sản phẩm,Chủ thể"), "{csv}");
+    let row = lines.next().unwrap();
+    assert!(row.contains("Bánh tráng mè đen") && row.contains("Hộ kinh doanh Lê Thị Hoa") && row.contains("45/QĐ-UBND") && row.contains("/verify/"), "{row}");
+    assert_eq!(lines.next(), None, "only the match: {csv}");
+    let all = anonymous.get("/files/catalogue.csv").await.text().await.unwrap();
+    assert_eq!(all.lines().count(), 1 + anonymous.ok("public_catalogue", &[]).await["total"].as_i64().unwrap() as usize);
 }

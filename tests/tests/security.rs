@@ -194,6 +194,8 @@ const ENDPOINTS: &[Endpoint] = &[
     Endpoint { name: "revocation_candidates", args: &[], access: OFFICES },
     Endpoint { name: "revocation_draft", args: &[], access: Access::LoggedIn },
     Endpoint { name: "revocation_update", args: &[], access: Access::LoggedIn },
+    Endpoint { name: "certificate_imports", args: &[], access: OFFICES },
+    Endpoint { name: "certificate_import_report", args: &[("id", "987654")], access: Access::LoggedIn },
     Endpoint { name: "certificates_mine", args: &[], access: PRODUCER_ONLY },
     Endpoint { name: "certificate_reevaluate", args: &[("certificate_id", "987654"), ("round_id", "987654")], access: PRODUCER_ONLY },
     // The public record: no log-in.

@@ -86,7 +86,7 @@ pub struct CertificateView {
     pub stars: Option<i64>,
     pub title_vi: Option<String>,
     pub title_en: Option<String>,
-    pub mean: Points,
+    pub mean: Option<Points>,
     pub issued_on: NaiveDate,
     pub valid_until: Option<NaiveDate>,
     pub notice_on: Option<NaiveDate>,
@@ -238,6 +238,78 @@ pub async fn draft_revocation(certificate_ids: Vec<i64>) -> Result<i64, AppError
 pub async fn update_revocation(id: i64, version: i64, title: String, certificate_ids: Vec<i64>) -> Result<(), AppError> {
     let (user, meta, state) = ctx::caller()?;
     Ok(backend::results::update_revocation(&state.db, &user, &meta, id, version, &title, &certificate_ids).await?)
+}
+
+// ---- office: certified products from an earlier list (XLSX) ----
+
+/// A row of an import that went in (`backend::cert_imports::ImportedRow`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedRowView {
+    pub row: u32,
+    pub number: String,
+    pub product: String,
+    pub producer: String,
+}
+
+/// A row that did not, with its column and what to fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedRowView {
+    pub row: u32,
+    pub column: String,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+/// The row-by-row report of an import of certified products.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertImportReport {
+    pub id: i64,
+    pub file_name: String,
+    pub total_rows: u32,
+    pub imported: Vec<ImportedRowView>,
+    pub refused: Vec<RefusedRowView>,
+    pub new_producers: u32,
+    pub new_products: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertImportSummary {
+    pub id: i64,
+    pub programme: Programme,
+    pub file_name: String,
+    pub total_rows: i64,
+    pub imported: i64,
+    pub refused: i64,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+/// The programmes the caller's office may import for, and its earlier imports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertImportsView {
+    pub programmes: Vec<Programme>,
+    pub imports: Vec<CertImportSummary>,
+}
+
+#[server(endpoint = "certificate_imports")]
+pub async fn certificate_imports() -> Result<CertImportsView, AppError> {
+    let (user, _, state) = ctx::caller()?;
+    let programmes: Vec<Programme> = [Programme::Ocop, Programme::Spcnnttb].into_iter().filter(|p| user.has_role(backend::rules::office_role(*p))).collect();
+    if programmes.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let mut imports = Vec::new();
+    for p in &programmes {
+        imports.extend(ctx::wire::<_, Vec<CertImportSummary>>(backend::cert_imports::list(&state.db, &user, *p).await?)?);
+    }
+    imports.sort_by(|a, b| b.id.cmp(&a.id));
+    Ok(CertImportsView { programmes, imports })
+}
+
+#[server(endpoint = "certificate_import_report")]
+pub async fn certificate_import_report(id: i64) -> Result<CertImportReport, AppError> {
+    let (user, _, state) = ctx::caller()?;
+    ctx::wire(backend::cert_imports::report(&state.db, &user, id).await?)
 }
 
 // ---- producer ----

@@ -136,6 +136,15 @@ pub fn FileUpload(
                     move || entries.with(|e| e.get(i).cloned()).map(|entry| {
                         let name = entry.name.clone();
                         match entry.status {
+                            // Once every byte is sent the server is still reading it (an import
+                            // checks each row): say so rather than sit at 100 %.
+                            Status::Sending(p) if p >= 100 => view! {
+                                <li class="upload-item upload-processing">
+                                    <span class="upload-name">{name}</span>
+                                    <progress max="100">"…"</progress>
+                                    <span class="muted">{tr!("Đã gửi xong, máy chủ đang xử lý…", "Sent; the server is processing it…")}</span>
+                                </li>
+                            }.into_any(),
                             Status::Sending(p) => view! {
                                 <li class="upload-item">
                                     <span class="upload-name">{name}</span>

@@ -4,7 +4,8 @@
 //!   of certified products (`/catalogue`), verification of a certificate by code or QR
 //!   (`/verify`, `/verify/:code`) and the printable A4 certificate (`/verify/:code/print`).
 //! - Office: the recognition or revocation decision (`/office/decisions/:id`), the list of
-//!   decisions and of expired certificates to revoke (`/office/certificates`).
+//!   decisions, of expired certificates to revoke, and the import of products certified before
+//!   the system from the office's XLSX list with a row-by-row report (`/office/certificates`).
 //! - Producer: their certificates with the expiry countdown and "Đánh giá lại"
 //!   (`/producer/certificates`).
 
@@ -18,13 +19,14 @@ use leptos_router::{
 
 use crate::{
     api::results::{
-        get_decision, list_decisions, my_certificates, print_certificate, public_catalogue, public_communes,
+        certificate_import_report, certificate_imports, get_decision, list_decisions, my_certificates, print_certificate, public_catalogue, public_communes,
         public_results, public_rounds, reevaluate_certificate, revocation_candidates, status_label, verify_certificate,
-        CertificateView, ChoiceView, DecisionView, DraftDecision, SignDecision, CATALOGUE_PER_PAGE,
+        CertImportReport, CertificateView, ChoiceView, DecisionView, DraftDecision, SignDecision, CATALOGUE_PER_PAGE,
     },
     components::{
         forms::{action_error, invalid, ErrorNotice, ErrorSummary, FieldError},
         pager::Pager,
+        upload::FileUpload,
     },
     errors::AppError,
     i18n::{format_date, use_lang},
@@ -285,7 +287,28 @@ pub fn CataloguePage() -> impl IntoView {
             format!("{CATALOGUE_PER_PAGE} sản phẩm mỗi trang; chỉ gồm giấy chứng nhận còn hiệu lực."),
             format!("{CATALOGUE_PER_PAGE} products a page; certificates in force only."),
         )}</p>
+        <p>
+            <a class="button button-secondary" id="catalogue-csv" download
+                href=move || catalogue_csv_url(&q.get(), &programme.get(), &stars.get(), &commune.get())>
+                {tr!("Tải danh mục (CSV, mở bằng Excel)", "Download the catalogue (CSV, opens in Excel)")}
+            </a>
+        </p>
     }
+}
+
+/// `/files/catalogue.csv` with the page's filters, percent-encoded.
+fn catalogue_csv_url(q: &str, programme: &str, stars: &str, commune: &str) -> String {
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') { (b as char).to_string() } else { format!("%{b:02X}") })
+            .collect()
+    };
+    let parts: Vec<String> = [("q", q), ("programme", programme), ("stars", stars), ("commune_id", commune)]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect();
+    if parts.is_empty() { "/files/catalogue.csv".to_string() } else { format!("/files/catalogue.csv?{}", parts.join("&")) }
 }
 
 #[component]
@@ -872,6 +895,7 @@ pub fn OfficeCertificatesPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+        <CertificateImportSection/>
         <section class="panel" id="revocation">
             <h2>{tr!("Giấy chứng nhận hết hạn, chưa đánh giá lại", "Expired certificates not re-evaluated")}</h2>
             <Transition fallback=|| view! { <p class="loading">"…"</p> }>
@@ -919,5 +943,121 @@ fn RevocationForm(list: Vec<CertificateView>) -> impl IntoView {
             }).collect_view()}
         </ul>
         <button type="button" class="button" id="draft-revocation" on:click=move |_| { draft.dispatch(()); }>{tr!("Lập dự thảo quyết định thu hồi", "Draft a revocation decision")}</button>
+    }
+}
+
+/// Products certified before the system: download the template, upload the office's list (the
+/// upload shows its progress), read the row-by-row report; earlier imports and their reports.
+#[component]
+fn CertificateImportSection() -> impl IntoView {
+    let lang = use_lang();
+    let refresh = RwSignal::new(0u32);
+    let imports = Resource::new(move || refresh.get(), |_| certificate_imports());
+    let report = RwSignal::new(None::<CertImportReport>);
+    let shown = Action::new(move |id: &i64| certificate_import_report(*id));
+    Effect::new(move |_| {
+        if let Some(Ok(r)) = shown.value().get() {
+            report.set(Some(r));
+        }
+    });
+    let on_response = Callback::new(move |body: String| report.set(serde_json::from_str::<CertImportReport>(&body).ok()));
+    view! {
+        <section class="panel" id="certificate-import">
+            <h2>{tr!("Nhập sản phẩm đã được công nhận trước đây", "Import products certified before")}</h2>
+            <p class="muted">{tr!(
+                "Đưa danh sách sản phẩm OCOP / SPCNNT tiêu biểu đã có giấy chứng nhận (trước khi dùng binhchon) vào hệ thống: sản phẩm lên danh mục công khai, tra cứu được, được nhắc khi sắp hết hạn.",
+                "Bring the products your office certified before binhchon into the system: they appear in the public catalogue, can be verified and get expiry notices."
+            )}</p>
+            <Transition fallback=|| view! { <p class="loading">"…"</p> }>
+                {move || Suspend::new(async move {
+                    match imports.await {
+                        Err(e) => view! { <ErrorNotice error=e/> }.into_any(),
+                        Ok(list) => view! {
+                            {list.programmes.iter().map(|p| {
+                                let code = p.code();
+                                let label = programme_short(*p);
+                                view! {
+                                    <div class="import-programme">
+                                        <h3>{label}</h3>
+                                        <ol>
+                                            <li><a id=format!("import-template-{code}") href=format!("/files/certificates/import-template.xlsx?programme={code}") download>
+                                                {tr!("Tải tệp mẫu (.xlsx)", "Download the template (.xlsx)")}</a>
+                                                {tr!(" — mỗi hàng một giấy chứng nhận; xem trang «Hướng dẫn» trong tệp.", " — one row per certificate; see the \"Hướng dẫn\" sheet.")}</li>
+                                            <li>{tr!("Chọn tệp danh sách đã điền để nhập:", "Choose the filled list to import:")}
+                                                <FileUpload url=format!("/files/certificates/import?programme={code}")
+                                                    accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()
+                                                    input_id=format!("import-file-{code}")
+                                                    on_uploaded=Callback::new(move |_| refresh.update(|n| *n += 1)) on_response=on_response/>
+                                            </li>
+                                        </ol>
+                                    </div>
+                                }
+                            }).collect_view()}
+                            {(!list.imports.is_empty()).then(|| view! {
+                                <h3>{tr!("Các lần nhập", "Earlier imports")}</h3>
+                                <ul class="card-list" id="certificate-imports">
+                                    {list.imports.into_iter().map(|i| {
+                                        let id = i.id;
+                                        let (name, programme) = (i.file_name.clone(), programme_short(i.programme));
+                                        let when = format!("{} · {}", i.created_by, i.created_at.get(..10).unwrap_or(""));
+                                        let (total, ok, refused) = (i.total_rows, i.imported, i.refused);
+                                        view! {
+                                            <li class="card">
+                                                <strong>{name}</strong>" · "{programme}
+                                                <div class="muted">{move || lang.get().pick(
+                                                    format!("{total} hàng: nhập {ok}, chưa nhập {refused} — {when}"),
+                                                    format!("{total} rows: {ok} imported, {refused} not — {when}"),
+                                                )}</div>
+                                                <button type="button" class="button button-secondary" on:click=move |_| { shown.dispatch(id); }>
+                                                    {tr!("Xem báo cáo", "Show the report")}
+                                                </button>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            })}
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+            {move || report.get().map(|r| view! { <ImportReportView r=r/> })}
+        </section>
+    }
+}
+
+#[component]
+fn ImportReportView(r: CertImportReport) -> impl IntoView {
+    let lang = use_lang();
+    let (total, ok, new_producers, new_products) = (r.total_rows, r.imported.len(), r.new_producers, r.new_products);
+    let refused_rows = {
+        let mut rows: Vec<u32> = r.refused.iter().map(|x| x.row).collect();
+        rows.dedup();
+        rows.len()
+    };
+    view! {
+        <div class="import-report" id="certificate-import-report" role="status">
+            <p><strong>{r.file_name.clone()}</strong>": "{move || lang.get().pick(
+                format!("{total} hàng — đã nhập {ok}, chưa nhập {refused_rows}; {new_producers} chủ thể mới, {new_products} sản phẩm mới."),
+                format!("{total} rows — {ok} imported, {refused_rows} not; {new_producers} new producers, {new_products} new products."),
+            )}</p>
+            {(!r.refused.is_empty()).then(|| view! {
+                <p class="field-error"><strong>{tr!("Hàng chưa nhập — sửa trong tệp rồi nhập lại (hàng đã nhập không bị nhập trùng):", "Rows not imported — fix them in the file and import again (rows already in are not duplicated):")}</strong></p>
+                <table class="table import-refused">
+                    <thead><tr><th>{tr!("Hàng", "Row")}</th><th>{tr!("Cột", "Column")}</th><th>{tr!("Cần sửa", "To fix")}</th></tr></thead>
+                    <tbody>
+                        {r.refused.iter().map(|x| {
+                            let (vi, en) = (x.message_vi.clone(), x.message_en.clone());
+                            view! { <tr><td>{x.row}</td><td>{x.column.clone()}</td><td>{move || lang.get().pick(vi.clone(), en.clone())}</td></tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            {(!r.imported.is_empty()).then(|| view! {
+                <details>
+                    <summary>{tr!("Hàng đã nhập", "Rows imported")}</summary>
+                    <ul>{r.imported.iter().map(|x| view! { <li>{format!("{} · {} — {} ({})", x.row, x.number, x.product, x.producer)}</li> }).collect_view()}</ul>
+                </details>
+            })}
+        </div>
     }
 }
