@@ -11,7 +11,7 @@ use std::{
 };
 
 use rand::Rng;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 pub const DEMO_PASSWORD: &str = "binhchon-demo";
 pub const ADMIN: &str = "admin@demo.binhchon.vn";
@@ -319,4 +319,78 @@ pub fn png_bytes(seed: u8) -> Vec<u8> {
 /// The error code of an API error body (`{"code": "forbidden"}`).
 pub fn code(body: &Value) -> &str {
     body.get("code").and_then(Value::as_str).unwrap_or("")
+}
+
+// ---- score sheets: answers worth a chosen total on an options-only form (the demo forms) ----
+
+/// Points as the API writes them (`35` or `"2.50"`), in hundredths.
+pub fn hundredths(v: &Value) -> i64 {
+    if let Some(i) = v.as_i64() {
+        return i * 100;
+    }
+    let s = v.as_str().unwrap_or_else(|| panic!("points: {v}"));
+    let (whole, frac) = s.split_once('.').unwrap_or((s, "0"));
+    let frac = format!("{frac:0<2}");
+    whole.parse::<i64>().unwrap() * 100 + frac[..2].parse::<i64>().unwrap()
+}
+
+/// One criterion of a score form: its code, each option's points (paper order), and whether it
+/// has a mandatory minimum.
+pub struct Criterion {
+    pub code: String,
+    pub points: Vec<i64>,
+    pub mandatory: bool,
+}
+
+pub fn criteria(form: &Value) -> Vec<Criterion> {
+    let mut out = Vec::new();
+    for part in form["parts"].as_array().expect("parts") {
+        for group in part["groups"].as_array().expect("groups") {
+            for c in group["criteria"].as_array().expect("criteria") {
+                let options = c["options"].as_array().unwrap_or_else(|| panic!("the demo form has options only: {c}"));
+                out.push(Criterion {
+                    code: c["code"].as_str().unwrap().to_string(),
+                    points: options.iter().map(|o| hundredths(&o["points"])).collect(),
+                    mandatory: c.get("mandatory").and_then(Value::as_array).is_some_and(|m| !m.is_empty()),
+                });
+            }
+        }
+    }
+    assert!(out.len() > 10, "{form}");
+    out
+}
+
+/// A complete set of answers worth exactly `total` points: every criterion starts at its best
+/// option, then criteria are lowered (those without a mandatory minimum first, so a sheet keeps its
+/// stars' mandatory criteria unless the total forces them down). `fixed` pins options by index.
+pub fn answers_for(form: &Value, total: i64, fixed: &[(&str, usize)]) -> Value {
+    let cs = criteria(form);
+    let best = |c: &Criterion| (0..c.points.len()).max_by_key(|i| c.points[*i]).unwrap();
+    let mut chosen: Vec<usize> = cs.iter().map(best).collect();
+    for (code, i) in fixed {
+        let at = cs.iter().position(|c| c.code == *code).unwrap_or_else(|| panic!("no criterion {code}"));
+        chosen[at] = *i;
+    }
+    let sum = |chosen: &[usize]| cs.iter().zip(chosen).map(|(c, i)| c.points[*i]).sum::<i64>();
+    let mut deficit = sum(&chosen) - total * 100;
+    assert!(deficit >= 0, "{total} points cannot be reached");
+    for mandatory in [false, true] {
+        for (at, c) in cs.iter().enumerate() {
+            if c.mandatory != mandatory || fixed.iter().any(|(code, _)| *code == c.code) || deficit == 0 {
+                continue;
+            }
+            let current = c.points[chosen[at]];
+            // The lowest option that does not overshoot.
+            if let Some((i, p)) = c.points.iter().enumerate().filter(|(_, p)| current - **p <= deficit).min_by_key(|(_, p)| **p) {
+                deficit -= current - p;
+                chosen[at] = i;
+            }
+        }
+    }
+    assert_eq!(deficit, 0, "{total} points cannot be reached exactly");
+    let mut answers = serde_json::Map::new();
+    for (c, i) in cs.iter().zip(&chosen) {
+        answers.insert(c.code.clone(), json!({ "option": i }));
+    }
+    Value::Object(answers)
 }

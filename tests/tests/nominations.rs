@@ -14,56 +14,11 @@ const CHAIR: &str = "giamkhao1@demo.binhchon.vn";
 const VICE: &str = "giamkhao2@demo.binhchon.vn";
 const MEMBER: &str = "giamkhao3@demo.binhchon.vn";
 
-// ---- scoring the demo round (as in scoring.rs) ----
-
-fn hundredths(v: &Value) -> i64 {
-    if let Some(i) = v.as_i64() {
-        return i * 100;
-    }
-    let s = v.as_str().unwrap_or_else(|| panic!("points: {v}"));
-    let (whole, frac) = s.split_once('.').unwrap_or((s, "0"));
-    let frac = format!("{frac:0<2}");
-    whole.parse::<i64>().unwrap() * 100 + frac[..2].parse::<i64>().unwrap()
-}
-
-/// A complete set of answers worth exactly `total` points (best options, then lowered where no
-/// mandatory minimum applies).
-fn answers_for(form: &Value, total: i64) -> Value {
-    let mut cs: Vec<(String, Vec<i64>, bool)> = Vec::new();
-    for part in form["parts"].as_array().unwrap() {
-        for group in part["groups"].as_array().unwrap() {
-            for c in group["criteria"].as_array().unwrap() {
-                let points = c["options"].as_array().unwrap().iter().map(|o| hundredths(&o["points"])).collect();
-                let mandatory = c.get("mandatory").and_then(Value::as_array).is_some_and(|m| !m.is_empty());
-                cs.push((c["code"].as_str().unwrap().to_string(), points, mandatory));
-            }
-        }
-    }
-    let mut chosen: Vec<usize> = cs.iter().map(|c| (0..c.1.len()).max_by_key(|i| c.1[*i]).unwrap()).collect();
-    let mut deficit = cs.iter().zip(&chosen).map(|(c, i)| c.1[*i]).sum::<i64>() - total * 100;
-    for mandatory in [false, true] {
-        for (at, c) in cs.iter().enumerate() {
-            if c.2 != mandatory || deficit == 0 {
-                continue;
-            }
-            let current = c.1[chosen[at]];
-            if let Some((i, p)) = c.1.iter().enumerate().filter(|(_, p)| current - **p <= deficit).min_by_key(|(_, p)| **p) {
-                deficit -= current - p;
-                chosen[at] = i;
-            }
-        }
-    }
-    assert_eq!(deficit, 0, "{total} points cannot be reached exactly");
-    let mut answers = serde_json::Map::new();
-    for (c, i) in cs.iter().zip(&chosen) {
-        answers.insert(c.0.clone(), json!({ "option": i }));
-    }
-    Value::Object(answers)
-}
+// ---- scoring the demo round (answers from the support library, as in scoring.rs) ----
 
 async fn score(c: &Client, dossier: i64, total: i64) {
     let ws = c.ok("sheet_workspace", &[("dossier_id", &dossier.to_string())]).await;
-    let answers = answers_for(&ws["form"], total);
+    let answers = answers_for(&ws["form"], total, &[]);
     c.ok_json("sheet_submit", json!({"sheet_id": ws["sheet"]["id"], "version": ws["sheet"]["version"], "answers": answers, "notes": {}})).await;
 }
 

@@ -25,61 +25,6 @@ fn ymd(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-/// Points as the API writes them (`35` or `"2.50"`), in hundredths.
-fn hundredths(v: &Value) -> i64 {
-    if let Some(i) = v.as_i64() {
-        return i * 100;
-    }
-    let s = v.as_str().unwrap_or_else(|| panic!("points: {v}"));
-    let (whole, frac) = s.split_once('.').unwrap_or((s, "0"));
-    let frac = format!("{frac:0<2}");
-    whole.parse::<i64>().unwrap() * 100 + frac[..2].parse::<i64>().unwrap()
-}
-
-/// Answers worth exactly `total` on an options-only form (the OCOP demo form): every criterion at
-/// its best option, then criteria without a mandatory minimum lowered first.
-fn answers_for(form: &Value, total: i64) -> Value {
-    struct C {
-        code: String,
-        points: Vec<i64>,
-        mandatory: bool,
-    }
-    let mut cs = Vec::new();
-    for part in form["parts"].as_array().expect("parts") {
-        for group in part["groups"].as_array().expect("groups") {
-            for c in group["criteria"].as_array().expect("criteria") {
-                let options = c["options"].as_array().unwrap_or_else(|| panic!("options only: {c}"));
-                cs.push(C {
-                    code: c["code"].as_str().unwrap().to_string(),
-                    points: options.iter().map(|o| hundredths(&o["points"])).collect(),
-                    mandatory: c.get("mandatory").and_then(Value::as_array).is_some_and(|m| !m.is_empty()),
-                });
-            }
-        }
-    }
-    let mut chosen: Vec<usize> = cs.iter().map(|c| (0..c.points.len()).max_by_key(|i| c.points[*i]).unwrap()).collect();
-    let mut deficit = cs.iter().zip(&chosen).map(|(c, i)| c.points[*i]).sum::<i64>() - total * 100;
-    assert!(deficit >= 0);
-    for mandatory in [false, true] {
-        for (at, c) in cs.iter().enumerate() {
-            if c.mandatory != mandatory || deficit == 0 {
-                continue;
-            }
-            let current = c.points[chosen[at]];
-            if let Some((i, p)) = c.points.iter().enumerate().filter(|(_, p)| current - **p <= deficit).min_by_key(|(_, p)| **p) {
-                deficit -= current - p;
-                chosen[at] = i;
-            }
-        }
-    }
-    assert_eq!(deficit, 0, "{total} cannot be reached exactly");
-    let mut answers = serde_json::Map::new();
-    for (c, i) in cs.iter().zip(&chosen) {
-        answers.insert(c.code.clone(), json!({ "option": i }));
-    }
-    Value::Object(answers)
-}
-
 /// The caller opens their sheet for a product and submits `answers`.
 async fn submit(c: &Client, dossier: i64, answers: impl Fn(&Value) -> Value) {
     let ws = c.ok("sheet_workspace", &[("dossier_id", &dossier.to_string())]).await;
@@ -148,8 +93,8 @@ async fn finalise_demo_round(server: &TestServer) -> Finalised {
     let (status, body) = office.call("decision_draft", &[("round_id", &round.to_string())]).await;
     assert_eq!((status, code(&body)), (409, "conflict"), "{body}");
     for (c, r, f) in [(&chair, 60, 55), (&vice, 62, 58), (&member, 66, 61)] {
-        submit(c, rice, |form| answers_for(form, r)).await;
-        submit(c, fish, |form| answers_for(form, f)).await;
+        submit(c, rice, |form| answers_for(form, r, &[])).await;
+        submit(c, fish, |form| answers_for(form, f, &[])).await;
     }
     move_round(&office, round, "start_deliberation", "deliberation").await;
     move_round(&office, round, "finalise", "finalised").await;
