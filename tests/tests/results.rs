@@ -382,7 +382,7 @@ async fn the_spcnnttb_council_recognises_fewer_than_qualify_in_a_recorded_ranked
         let (status, body) = p.upload(&format!("/files/dossiers/{mat}/items/{item}"), &format!("{item}.pdf"), pdf_bytes(item)).await;
         assert_eq!(status, 201, "{item}: {body}");
     }
-    let d = p.ok("dossier_get", &[("id", &mat.to_string())]).await;
+    let d = p.ok("dossier_get", &[("id", &mat.to_string())]).await["dossier"].clone();
     let (status, body) = p.call_json("dossier_act", json!({"id": mat, "version": d["version"], "action": "submit", "reason": null, "items": null, "deadline": null, "declaration": true})).await;
     assert_eq!(status, 200, "{body}");
 
@@ -392,7 +392,7 @@ async fn the_spcnnttb_council_recognises_fewer_than_qualify_in_a_recorded_ranked
     assert_eq!(ids.len(), 2, "{intake}");
     let hat = *ids.iter().find(|i| **i != mat).unwrap();
     for id in &ids {
-        let d = office.ok("dossier_get", &[("id", &id.to_string())]).await;
+        let d = office.ok("dossier_get", &[("id", &id.to_string())]).await["dossier"].clone();
         let (status, body) = office.call_json("dossier_act", json!({"id": id, "version": d["version"], "action": "accept", "reason": null, "items": null, "deadline": null, "declaration": null})).await;
         assert_eq!((status, body.as_str()), (200, Some("accepted")), "{body}");
     }
@@ -522,7 +522,7 @@ async fn the_expiry_notice_goes_out_once_and_the_producer_starts_a_re_evaluation
     let (status, body) = server.login_as(OCOP_OFFICE).await.call("certificate_reevaluate", &[("certificate_id", &fish_cert.to_string()), ("round_id", &round.to_string())]).await;
     assert!(status == 403 || status == 404, "only the producer: {status} {body}");
     let dossier = p.ok("certificate_reevaluate", &[("certificate_id", &fish_cert.to_string()), ("round_id", &round.to_string())]).await;
-    let d = p.ok("dossier_get", &[("id", &dossier.to_string())]).await;
+    let d = p.ok("dossier_get", &[("id", &dossier.to_string())]).await["dossier"].clone();
     assert_eq!((d["registration_type"].as_str(), d["previous_certificate"].as_str()), (Some("reevaluation"), fish["certificate"]["number"].as_str()), "{d}");
     let (status, body) = p.call("certificate_reevaluate", &[("certificate_id", &fish_cert.to_string()), ("round_id", &round.to_string())]).await;
     assert_eq!((status, code(&body)), (409, "conflict"), "{body}");
