@@ -3,7 +3,7 @@
 // open the first one's dossier or files. Also: every dossier page hydrates for every role.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newPage, waitHydrated, login, suite, PHONE, pdf } from './helpers.js';
+import { newPage, waitHydrated, login, suite, PHONE, pdf, unexpected } from './helpers.js';
 
 const s = suite();
 
@@ -116,7 +116,6 @@ test('a producer files on a phone, supplements when asked, and is accepted; anot
   await open(p, new URL(dossierUrl).pathname);
   assert.match(await p.textContent('#timeline'), /Tiếp nhận hồ sơ hợp lệ/);
   // The refused submission above is logged by the browser as a failed request: expected.
-  const unexpected = (errors) => errors.filter((e) => !e.startsWith('Failed to load resource'));
   assert.deepEqual(unexpected(p.errors), []);
   assert.deepEqual(unexpected(o.errors), []);
 
@@ -134,9 +133,9 @@ test('a producer files on a phone, supplements when asked, and is accepted; anot
 });
 
 const PAGES = [
-  ['chuthe@demo.binhchon.vn', ['/', '/producer/profile', '/products', '/dossiers']],
-  ['spcnnttb@demo.binhchon.vn', ['/', '/office/rounds', '/office/dossiers']],
-  ['ocop.tinh@demo.binhchon.vn', ['/office/rounds', '/office/dossiers']],
+  ['chuthe@demo.binhchon.vn', ['/', '/producer/profile', '/products', '/dossiers', '/producer/certificates']],
+  ['spcnnttb@demo.binhchon.vn', ['/', '/office/rounds', '/office/dossiers', '/office/nominations', '/office/certificates']],
+  ['ocop.tinh@demo.binhchon.vn', ['/office/rounds', '/office/dossiers', '/office/nominations', '/office/certificates', '/office/statistics']],
   ['xa.binhchanh@demo.binhchon.vn', ['/', '/commune/dossiers']],
 ];
 

@@ -98,6 +98,10 @@ export async function newPage(browser, options = {}) {
   return page;
 }
 
+/// Script errors other than the browser's note of a refused request (a test that provokes a
+/// refusal on purpose still fails on any real script error).
+export const unexpected = (errors) => errors.filter((e) => !e.startsWith('Failed to load resource'));
+
 /// Waits until the WebAssembly app has taken over the server-rendered page.
 export async function waitHydrated(page) {
   await page.waitForFunction(() => window.__binhchon_hydrated === true, null, { timeout: 30_000 });

@@ -298,7 +298,6 @@ fn inbox_row(e: InboxEntry, refresh: RwSignal<u32>) -> impl IntoView {
 /// Upload a package (ZIP) made by another binhchon instance into one of the caller's rounds.
 #[component]
 fn ImportSection(refresh: RwSignal<u32>) -> impl IntoView {
-    let round = RwSignal::new(String::new());
     let report = RwSignal::new(None::<ImportReport>);
     let on_response = Callback::new(move |body: String| report.set(serde_json::from_str::<ImportReport>(&body).ok()));
     let rounds = Resource::new(|| (), |_| crate::api::rounds::managed_rounds());
@@ -306,30 +305,30 @@ fn ImportSection(refresh: RwSignal<u32>) -> impl IntoView {
         <section class="panel" id="nomination-import">
             <h2>{tr!("Nhập gói đề nghị (ZIP) từ hệ thống khác", "Import a nomination package (ZIP) from another system")}</h2>
             <p class="muted">{tr!("Gói được kiểm tra từng tệp (mã SHA-256, đường dẫn, dung lượng); gói có lỗi bị từ chối toàn bộ.", "Every file is checked (SHA-256, paths, size); a faulty package is refused as a whole.")}</p>
-            <label for="import-round">{tr!("Đợt nhận", "Receiving round")}</label>
+            // The round list and the upload come from the same resolved resource, so the page
+            // the server sends and the one the browser hydrates have the same shape.
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     let list = rounds.await.unwrap_or_default();
                     let open: Vec<_> = list.into_iter().filter(|r| r.round.state.accepts_registrations()).collect();
-                    if round.get_untracked().is_empty() {
-                        if let Some(r) = open.first() {
-                            round.set(r.round.id.to_string());
-                        }
-                    }
+                    let Some(first) = open.first().map(|r| r.round.id.to_string()) else {
+                        return view! {
+                            <p class="muted" id="import-no-round">{tr!("Chưa có đợt nào của bạn đang nhận hồ sơ: hãy mở đăng ký một đợt trước khi nhập gói.", "None of your rounds is taking registrations: open one before importing a package.")}</p>
+                        }.into_any();
+                    };
+                    let round = RwSignal::new(first);
                     view! {
+                        <label for="import-round">{tr!("Đợt nhận", "Receiving round")}</label>
                         <select id="import-round" on:change=move |ev| round.set(event_target_value(&ev))>
                             {open.iter().map(|r| view! { <option value=r.round.id.to_string()>{r.round.name.clone()}</option> }).collect_view()}
                         </select>
-                    }
+                        {move || view! {
+                            <FileUpload url=format!("/files/rounds/{}/nominations/import", round.get()) accept=".zip,application/zip".to_string()
+                                input_id="import-file".to_string() on_uploaded=Callback::new(move |_| refresh.update(|n| *n += 1)) on_response=on_response/>
+                        }}
+                    }.into_any()
                 })}
             </Transition>
-            {move || {
-                let r = round.get();
-                (!r.is_empty()).then(|| view! {
-                    <FileUpload url=format!("/files/rounds/{r}/nominations/import") accept=".zip,application/zip".to_string()
-                        input_id="import-file".to_string() on_uploaded=Callback::new(move |_| refresh.update(|n| *n += 1)) on_response=on_response/>
-                })
-            }}
             {move || report.get().map(|r| view! {
                 <div class="import-report" role="status" id="import-report">
                     <p><strong>{if r.imported { "Đã nhập gói đề nghị" } else { "Không nhập được gói đề nghị" }}</strong>
